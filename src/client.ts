@@ -1,0 +1,353 @@
+/*
+ * The client of the server's catalog API: one websocket
+ * (`/symphony-lab/api/watch`) shared by every watched kernel, reconnected
+ * with capped exponential backoff, and the REST routes.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { parseCatalog, parseServerMessage, parseVariable } from './protocol';
+import {
+  ClientMessage,
+  ConnectionState,
+  ICatalog,
+  ICatalogClient,
+  IServerError,
+  IVariable
+} from './tokens';
+
+/** The API's root, relative to the server's base URL. */
+export const API_PATH = 'symphony-lab/api';
+
+/** `WebSocket.OPEN`, without relying on the constructor having it. */
+const OPEN = 1;
+
+/**
+ * The part of the browser's WebSocket the client uses; a test can inject a
+ * constructor of its own.
+ */
+export interface IWebSocketLike {
+  readonly readyState: number;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: any) => void) | null;
+  onerror: ((event: any) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor. */
+export type WebSocketConstructor = new (url: string) => IWebSocketLike;
+
+/** The catalog client. */
+export class CatalogClient implements ICatalogClient {
+  constructor(options: CatalogClient.IOptions = {}) {
+    this.serverSettings =
+      options.serverSettings ?? ServerConnection.makeSettings();
+    this._WebSocket =
+      options.WebSocket ??
+      (this.serverSettings.WebSocket as unknown as WebSocketConstructor);
+    this._initialDelay = options.reconnect?.initialDelay ?? 1000;
+    this._maxDelay = options.reconnect?.maxDelay ?? 30000;
+    this._jitter = options.reconnect?.jitter ?? 0.25;
+  }
+
+  /** The server's settings (base URL, token, fetch, WebSocket). */
+  readonly serverSettings: ServerConnection.ISettings;
+
+  /** The websocket's URL, with the token when the settings have one. */
+  get url(): string {
+    const settings = this.serverSettings;
+    let url = URLExt.join(settings.wsUrl, API_PATH, 'watch');
+    if (settings.token) {
+      url += `?token=${encodeURIComponent(settings.token)}`;
+    }
+    return url;
+  }
+
+  get connectionState(): ConnectionState {
+    return this._state;
+  }
+
+  get connectionChanged(): ISignal<ICatalogClient, ConnectionState> {
+    return this._connectionChanged;
+  }
+
+  get catalogReceived(): ISignal<ICatalogClient, ICatalog> {
+    return this._catalogReceived;
+  }
+
+  get errorReceived(): ISignal<ICatalogClient, IServerError> {
+    return this._errorReceived;
+  }
+
+  get watched(): ReadonlyArray<string> {
+    return Array.from(this._watches.keys());
+  }
+
+  /** Consecutive failed connection attempts (reset by a server message). */
+  get failedAttempts(): number {
+    return this._attempt;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  watch(kernelId: string): void {
+    if (this._isDisposed || !kernelId) {
+      return;
+    }
+    const count = this._watches.get(kernelId) ?? 0;
+    this._watches.set(kernelId, count + 1);
+    if (count > 0) {
+      return;
+    }
+    if (!this._send({ type: 'watch', kernel_id: kernelId })) {
+      // Sent with every other watch once the socket opens.
+      this._ensureConnection();
+    }
+  }
+
+  unwatch(kernelId: string): void {
+    const count = this._watches.get(kernelId) ?? 0;
+    if (count === 0) {
+      return;
+    }
+    if (count > 1) {
+      this._watches.set(kernelId, count - 1);
+      return;
+    }
+    this._watches.delete(kernelId);
+    this._send({ type: 'unwatch', kernel_id: kernelId });
+  }
+
+  refresh(kernelId: string): boolean {
+    if (!this._watches.has(kernelId)) {
+      return false;
+    }
+    return this._send({ type: 'refresh', kernel_id: kernelId });
+  }
+
+  async fetchVariable(kernelId: string, name: string): Promise<IVariable> {
+    const data = await this._get(
+      URLExt.join(
+        this.serverSettings.baseUrl,
+        API_PATH,
+        'kernels',
+        encodeURIComponent(kernelId),
+        'variables',
+        encodeURIComponent(name)
+      )
+    );
+    const variable =
+      parseVariable(data) ??
+      parseVariable((data as { variable?: unknown } | null)?.variable);
+    if (!variable) {
+      throw new Error('The server sent an invalid variable entry.');
+    }
+    return variable;
+  }
+
+  async fetchCatalog(kernelId: string, refresh = false): Promise<ICatalog> {
+    let url = URLExt.join(
+      this.serverSettings.baseUrl,
+      API_PATH,
+      'kernels',
+      encodeURIComponent(kernelId),
+      'catalog'
+    );
+    if (refresh) {
+      url += '?refresh=1';
+    }
+    const catalog = parseCatalog(await this._get(url));
+    if (!catalog) {
+      throw new Error('The server sent an invalid catalog.');
+    }
+    return catalog;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    const socket = this._socket;
+    this._socket = null;
+    if (socket) {
+      detach(socket);
+      socket.close();
+    }
+    this._watches.clear();
+    this._state = 'closed';
+    Signal.clearData(this);
+  }
+
+  /** GET a JSON answer; throws `ServerConnection.ResponseError`. */
+  private async _get(url: string): Promise<unknown> {
+    const response = await ServerConnection.makeRequest(
+      url,
+      { method: 'GET' },
+      this.serverSettings
+    );
+    if (!response.ok) {
+      throw await ServerConnection.ResponseError.create(response);
+    }
+    return response.json();
+  }
+
+  private _send(message: ClientMessage): boolean {
+    const socket = this._socket;
+    if (!socket || socket.readyState !== OPEN) {
+      return false;
+    }
+    try {
+      socket.send(JSON.stringify(message));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private _ensureConnection(): void {
+    if (this._isDisposed || this._socket || this._timer !== null) {
+      return;
+    }
+    this._connect();
+  }
+
+  private _connect(): void {
+    this._timer = null;
+    if (this._isDisposed) {
+      return;
+    }
+    let socket: IWebSocketLike;
+    try {
+      socket = new this._WebSocket(this.url);
+    } catch {
+      this._attempt += 1;
+      this._setState('closed');
+      this._scheduleReconnect();
+      return;
+    }
+    this._socket = socket;
+    this._setState('connecting');
+    socket.onopen = () => {
+      if (socket !== this._socket) {
+        return;
+      }
+      this._setState('open');
+      // After a reconnect the server knows nothing of us: watch again.
+      for (const kernelId of this._watches.keys()) {
+        this._send({ type: 'watch', kernel_id: kernelId });
+      }
+    };
+    socket.onmessage = event => {
+      if (socket === this._socket) {
+        this._handleMessage(event.data);
+      }
+    };
+    socket.onerror = () => {
+      // A close event follows; reconnecting is done there.
+    };
+    socket.onclose = () => {
+      if (socket !== this._socket) {
+        return;
+      }
+      detach(socket);
+      this._socket = null;
+      this._attempt += 1;
+      this._setState('closed');
+      if (this._watches.size > 0) {
+        this._scheduleReconnect();
+      }
+    };
+  }
+
+  private _scheduleReconnect(): void {
+    if (this._isDisposed || this._timer !== null) {
+      return;
+    }
+    const exponent = Math.max(0, this._attempt - 1);
+    const base = Math.min(
+      this._maxDelay,
+      this._initialDelay * Math.pow(2, exponent)
+    );
+    const delay = base * (1 + this._jitter * Math.random());
+    this._timer = setTimeout(() => this._connect(), delay);
+  }
+
+  private _handleMessage(data: unknown): void {
+    const message = parseServerMessage(data);
+    if (!message) {
+      // Malformed or unknown messages change nothing.
+      return;
+    }
+    // The server answered: the connection works, so the next failure starts
+    // the backoff from the beginning.
+    this._attempt = 0;
+    if (message.type === 'catalog') {
+      if (this._watches.has(message.catalog.kernel_id)) {
+        this._catalogReceived.emit(message.catalog);
+      }
+    } else {
+      this._errorReceived.emit({
+        message: message.message,
+        kernelId: message.kernel_id
+      });
+    }
+  }
+
+  private _setState(state: ConnectionState): void {
+    if (this._state !== state) {
+      this._state = state;
+      this._connectionChanged.emit(state);
+    }
+  }
+
+  private _WebSocket: WebSocketConstructor;
+  private _initialDelay: number;
+  private _maxDelay: number;
+  private _jitter: number;
+  private _socket: IWebSocketLike | null = null;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _attempt = 0;
+  private _state: ConnectionState = 'closed';
+  private _watches = new Map<string, number>();
+  private _isDisposed = false;
+  private _connectionChanged = new Signal<ICatalogClient, ConnectionState>(
+    this
+  );
+  private _catalogReceived = new Signal<ICatalogClient, ICatalog>(this);
+  private _errorReceived = new Signal<ICatalogClient, IServerError>(this);
+}
+
+function detach(socket: IWebSocketLike): void {
+  socket.onopen = null;
+  socket.onmessage = null;
+  socket.onclose = null;
+  socket.onerror = null;
+}
+
+export namespace CatalogClient {
+  export interface IOptions {
+    /** Defaults to `ServerConnection.makeSettings()`. */
+    serverSettings?: ServerConnection.ISettings;
+    /** Defaults to the settings' WebSocket (the browser's). */
+    WebSocket?: WebSocketConstructor;
+    /** Backoff between reconnection attempts. */
+    reconnect?: {
+      /** Delay before the first retry, ms (default 1000). */
+      initialDelay?: number;
+      /** Cap of the delay, ms (default 30000). */
+      maxDelay?: number;
+      /** Random extra delay, as a fraction of the delay (default 0.25). */
+      jitter?: number;
+    };
+  }
+}

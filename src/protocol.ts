@@ -1,0 +1,257 @@
+/*
+ * Validation of what the server sends. Everything in a catalog comes from a
+ * kernel, i.e. from user code: it is checked for shape here and rendered only
+ * as text later. Invalid messages yield null and are ignored.
+ */
+import {
+  CatalogStatus,
+  ICatalog,
+  IColumn,
+  IModelInfo,
+  IVariable,
+  KernelState,
+  ServerMessage
+} from './tokens';
+
+const KERNEL_STATES: ReadonlyArray<KernelState> = [
+  'starting',
+  'idle',
+  'busy',
+  'restarting',
+  'dead',
+  'unknown'
+];
+
+const CATALOG_STATUSES: ReadonlyArray<CatalogStatus> = [
+  'ok',
+  'pending',
+  'not_python',
+  'missing_package',
+  'error',
+  'timeout',
+  'unsupported'
+];
+
+type JSONObject = { [key: string]: unknown };
+
+function isObject(value: unknown): value is JSONObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** A column or class name that may have been sent as a number. */
+function label(value: unknown): string | null {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return null;
+}
+
+function shape(value: unknown): Array<number | null> | null {
+  if (!Array.isArray(value)) {
+    return null;
+  }
+  return value.map(n => num(n));
+}
+
+function columns(value: unknown): IColumn[] | null {
+  if (!Array.isArray(value)) {
+    return null;
+  }
+  const result: IColumn[] = [];
+  for (const item of value) {
+    if (!isObject(item)) {
+      continue;
+    }
+    const name = label(item.name);
+    if (name === null) {
+      continue;
+    }
+    result.push({ name, dtype: str(item.dtype) ?? '' });
+  }
+  return result;
+}
+
+function stringList(value: unknown): string[] | null {
+  if (!Array.isArray(value)) {
+    return null;
+  }
+  return value.map(v => label(v)).filter((v): v is string => v !== null);
+}
+
+function modelInfo(value: unknown): IModelInfo | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const info: IModelInfo = {};
+  if (typeof value.fitted === 'boolean') {
+    info.fitted = value.fitted;
+  }
+  const task = str(value.task);
+  if (task !== null) {
+    info.task = task;
+  }
+  for (const key of [
+    'n_features_in',
+    'feature_names_total',
+    'n_classes',
+    'n_parameters'
+  ] as const) {
+    const n = num(value[key]);
+    if (n !== null) {
+      info[key] = n;
+    }
+  }
+  const features = stringList(value.feature_names);
+  if (features !== null) {
+    info.feature_names = features;
+  }
+  if (Array.isArray(value.classes)) {
+    info.classes = value.classes.filter(
+      (c): c is string | number | boolean =>
+        typeof c === 'string' ||
+        typeof c === 'number' ||
+        typeof c === 'boolean'
+    );
+  }
+  if (isObject(value.params)) {
+    info.params = value.params;
+  }
+  return info;
+}
+
+/** A valid variable entry, or null. */
+export function parseVariable(value: unknown): IVariable | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const name = str(value.name);
+  const kind = str(value.kind);
+  if (!name || !kind) {
+    return null;
+  }
+  const variable: IVariable = {
+    name,
+    kind,
+    type: str(value.type) ?? '',
+    library: str(value.library),
+    fingerprint: str(value.fingerprint),
+    memory: num(value.memory)
+  };
+  const s = shape(value.shape);
+  if (s !== null) {
+    variable.shape = s;
+  }
+  const cols = columns(value.columns);
+  if (cols !== null) {
+    variable.columns = cols;
+  }
+  const total = num(value.columns_total);
+  if (total !== null) {
+    variable.columns_total = total;
+  }
+  for (const key of ['index', 'dtype', 'series_name', 'error'] as const) {
+    const v = str(value[key]);
+    if (v !== null) {
+      variable[key] = v;
+    }
+  }
+  const model = modelInfo(value.model);
+  if (model !== null) {
+    variable.model = model;
+  }
+  return variable;
+}
+
+/** A valid catalog, or null. Invalid variable entries are dropped. */
+export function parseCatalog(value: unknown): ICatalog | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const kernelId = str(value.kernel_id);
+  if (!kernelId) {
+    return null;
+  }
+  const rawState = str(value.state);
+  const rawStatus = str(value.status);
+  if (rawState === null || rawStatus === null) {
+    return null;
+  }
+  const state: KernelState = (KERNEL_STATES as string[]).includes(rawState)
+    ? (rawState as KernelState)
+    : 'unknown';
+  // An unknown status from a newer server is shown as an error, with its
+  // message.
+  const status: CatalogStatus = (CATALOG_STATUSES as string[]).includes(
+    rawStatus
+  )
+    ? (rawStatus as CatalogStatus)
+    : 'error';
+  const variables: IVariable[] = [];
+  if (Array.isArray(value.variables)) {
+    for (const item of value.variables) {
+      const variable = parseVariable(item);
+      if (variable) {
+        variables.push(variable);
+      }
+    }
+  }
+  return {
+    kernel_id: kernelId,
+    state,
+    status,
+    message: str(value.message),
+    language: str(value.language),
+    execution_count: num(value.execution_count),
+    updated: num(value.updated),
+    elapsed_ms: num(value.elapsed_ms),
+    truncated: value.truncated === true,
+    skipped: num(value.skipped) ?? 0,
+    kernel_version: str(value.kernel_version),
+    variables
+  };
+}
+
+/**
+ * A valid server message, or null (not JSON, not an object, unknown type,
+ * invalid catalog).
+ */
+export function parseServerMessage(data: unknown): ServerMessage | null {
+  if (typeof data !== 'string') {
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (!isObject(value)) {
+    return null;
+  }
+  switch (value.type) {
+    case 'catalog': {
+      const catalog = parseCatalog(value.catalog);
+      return catalog ? { type: 'catalog', catalog } : null;
+    }
+    case 'error': {
+      const message = str(value.message);
+      if (message === null) {
+        return null;
+      }
+      return { type: 'error', message, kernel_id: str(value.kernel_id) };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,278 @@
+/*
+ * Public types of symphony-lab's front end: the wire format of the server's
+ * catalog (see docs/api.md), and the token through which later plugins reach
+ * the catalog client and model.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+
+/** The kernel's execution state as the server's watcher sees it. */
+export type KernelState =
+  | 'starting'
+  | 'idle'
+  | 'busy'
+  | 'restarting'
+  | 'dead'
+  | 'unknown';
+
+/** Whether the catalog could be taken, and if not why. */
+export type CatalogStatus =
+  | 'ok'
+  | 'pending'
+  | 'not_python'
+  | 'missing_package'
+  | 'error'
+  | 'timeout'
+  | 'unsupported';
+
+/** Kinds of objects the catalog describes. */
+export type VariableKind =
+  | 'dataframe'
+  | 'table'
+  | 'series'
+  | 'index'
+  | 'array'
+  | 'model'
+  | 'error';
+
+/** One column of a table-like object. */
+export interface IColumn {
+  name: string;
+  dtype: string;
+}
+
+/** What the catalog knows about a model (each field present when known). */
+export interface IModelInfo {
+  fitted?: boolean | null;
+  task?: string | null;
+  n_features_in?: number | null;
+  feature_names?: string[] | null;
+  feature_names_total?: number | null;
+  classes?: Array<string | number | boolean> | null;
+  n_classes?: number | null;
+  n_parameters?: number | null;
+  params?: Record<string, unknown> | null;
+}
+
+/**
+ * One entry of the catalog.
+ *
+ * `kind` is a string rather than `VariableKind` so that a newer server can
+ * send kinds this front end does not know yet; they are shown as "Other".
+ */
+export interface IVariable {
+  name: string;
+  kind: VariableKind | string;
+  /** Qualified type name, e.g. `pandas.core.frame.DataFrame`. */
+  type: string;
+  library: string | null;
+  fingerprint: string | null;
+  /** Bytes, or null when it is not cheap to know. */
+  memory: number | null;
+  /** dataframe/table: [rows, cols]; series/index: [n]; array: any rank. */
+  shape?: Array<number | null> | null;
+  /** dataframe/table: the first `max_columns` columns. */
+  columns?: IColumn[] | null;
+  /** dataframe/table: how many columns the object has in all. */
+  columns_total?: number | null;
+  /** dataframe/table: dtype of the index. */
+  index?: string | null;
+  /** series/index/array. */
+  dtype?: string | null;
+  /** series. */
+  series_name?: string | null;
+  /** model. */
+  model?: IModelInfo | null;
+  /** error: what went wrong while describing the object. */
+  error?: string | null;
+}
+
+/** The catalog of one kernel, as pushed by the server. */
+export interface ICatalog {
+  kernel_id: string;
+  state: KernelState;
+  status: CatalogStatus;
+  message: string | null;
+  language: string | null;
+  /** The namespace after this execution; null before the first one. */
+  execution_count: number | null;
+  /** When the catalog was taken, ms since the epoch; null when never. */
+  updated: number | null;
+  elapsed_ms: number | null;
+  truncated: boolean;
+  skipped: number;
+  kernel_version: string | null;
+  variables: IVariable[];
+}
+
+/** Messages the client sends over the watch websocket. */
+export type ClientMessage =
+  | { type: 'watch'; kernel_id: string }
+  | { type: 'unwatch'; kernel_id: string }
+  | { type: 'refresh'; kernel_id: string };
+
+/** Messages the server sends over the watch websocket (validated). */
+export type ServerMessage =
+  | { type: 'catalog'; catalog: ICatalog }
+  | { type: 'error'; message: string; kernel_id: string | null };
+
+/** An error the server reported over the websocket. */
+export interface IServerError {
+  message: string;
+  kernelId: string | null;
+}
+
+/** State of the client's websocket. */
+export type ConnectionState = 'closed' | 'connecting' | 'open';
+
+/**
+ * The client of the server's catalog API: one websocket for all watched
+ * kernels, plus the REST routes.
+ */
+export interface ICatalogClient extends IDisposable {
+  /** The websocket's state. */
+  readonly connectionState: ConnectionState;
+  /** Emitted when the websocket's state changes. */
+  readonly connectionChanged: ISignal<ICatalogClient, ConnectionState>;
+  /** Emitted for every valid catalog of a watched kernel. */
+  readonly catalogReceived: ISignal<ICatalogClient, ICatalog>;
+  /** Emitted for every error message of the server. */
+  readonly errorReceived: ISignal<ICatalogClient, IServerError>;
+  /** Kernel ids watched now (each at least once). */
+  readonly watched: ReadonlyArray<string>;
+  /**
+   * Start receiving a kernel's catalogs. Watches are counted: each `watch`
+   * needs its own `unwatch`.
+   */
+  watch(kernelId: string): void;
+  /** Undo one `watch`. */
+  unwatch(kernelId: string): void;
+  /** Ask for a new catalog now; false when it could not be sent. */
+  refresh(kernelId: string): boolean;
+  /** One variable with all its columns (`GET .../variables/<name>`). */
+  fetchVariable(kernelId: string, name: string): Promise<IVariable>;
+  /** The catalog the server holds (`GET .../catalog`). */
+  fetchCatalog(kernelId: string, refresh?: boolean): Promise<ICatalog>;
+}
+
+/** The notebook and kernel the panel follows. */
+export interface ISource {
+  /** Id of the notebook's kernel, null when it has none (yet). */
+  kernelId: string | null;
+  /** Path of the notebook. */
+  notebookPath: string;
+  /** Display name of the kernel, e.g. "Python 3 (ipykernel)". */
+  kernelName: string;
+  /**
+   * The kernel's status as the notebook's session reports it
+   * (`Kernel.Status`: idle, busy, restarting, autorestarting, dead, ...).
+   */
+  kernelStatus: string;
+  /** True while the notebook's session is still being set up. */
+  starting: boolean;
+}
+
+/**
+ * What the panel shows. `no-kernel`, `pending`, `busy`, `restarting`, `dead`
+ * and `ok` come from the session and the catalog's state; the others are
+ * the catalog's `status` when it is not `ok`.
+ */
+export type DisplayState =
+  | 'no-kernel'
+  | 'pending'
+  | 'busy'
+  | 'restarting'
+  | 'dead'
+  | 'ok'
+  | 'not_python'
+  | 'missing_package'
+  | 'error'
+  | 'timeout'
+  | 'unsupported';
+
+/** Ids of the groups of the panel, in display order. */
+export type GroupId =
+  | 'dataframes'
+  | 'series'
+  | 'arrays'
+  | 'models'
+  | 'errors'
+  | 'other';
+
+/** Variables of one group, filtered and sorted. */
+export interface IVariableGroup {
+  id: GroupId;
+  variables: IVariable[];
+}
+
+/** Settings of the panel (schema/plugin.json). */
+export interface IPanelConfig {
+  /** Columns shown before "Show all N columns". */
+  columnsShown: number;
+  /** Show the memory of each variable. */
+  showMemory: boolean;
+  /** Kinds not shown at all (e.g. ["error"]). */
+  hiddenKinds: string[];
+}
+
+/** The state of a "Load all columns" request. */
+export interface IDetailState {
+  status: 'loading' | 'loaded' | 'error';
+  /** The fingerprint of the catalog entry the request was made for. */
+  fingerprint: string | null;
+  variable?: IVariable;
+  error?: string;
+}
+
+/**
+ * The panel's model: which kernel is followed, its latest catalog, and what
+ * of it is shown. No DOM.
+ */
+export interface ICatalogModel extends IDisposable {
+  /** Emitted on every change of what the panel should show. */
+  readonly stateChanged: ISignal<ICatalogModel, void>;
+  /** The notebook and kernel followed, null when there is no notebook. */
+  readonly source: ISource | null;
+  /** Id of the followed kernel. */
+  readonly kernelId: string | null;
+  /** Latest catalog of the followed kernel, null before the first one. */
+  readonly catalog: ICatalog | null;
+  /** The state to show. */
+  readonly displayState: DisplayState;
+  /** The server's explanation for a state other than ok, if any. */
+  readonly message: string | null;
+  /** The visible variables, grouped, filtered and sorted. */
+  readonly groups: IVariableGroup[];
+  /** The state of the websocket. */
+  readonly connectionState: ConnectionState;
+  /** The filter on variable names. */
+  filter: string;
+  /** Settings. */
+  readonly config: IPanelConfig;
+  /** Follow another notebook/kernel (null: none). */
+  setSource(source: ISource | null): void;
+  /** The latest catalog seen for a kernel. */
+  catalogFor(kernelId: string): ICatalog | null;
+  /** Ask the server for a new catalog of the followed kernel. */
+  refresh(): boolean;
+  /**
+   * Declare that someone needs the followed kernel's catalogs; the kernel is
+   * watched only while at least one such handle is held.
+   */
+  retain(): IDisposable;
+}
+
+/** What symphony-lab offers to other plugins. */
+export interface ISymphonyCatalogs {
+  /** The websocket/REST client. */
+  readonly client: ICatalogClient;
+  /** The model of the side panel (follows the current notebook). */
+  readonly model: ICatalogModel;
+}
+
+/** The token of symphony-lab's catalog client and model. */
+export const ISymphonyCatalogs = new Token<ISymphonyCatalogs>(
+  'symphony-lab:ISymphonyCatalogs',
+  'The catalog of live objects of the current notebook kernel, and the client of its API.'
+);

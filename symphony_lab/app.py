@@ -1,0 +1,94 @@
+"""The server extension application: configuration, wiring, lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float, Int, List, Unicode
+
+from .handlers import handlers
+from .registry import WatcherRegistry
+from .watcher import WatcherConfig
+
+KERNEL_ACTIONS_SCHEMA = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
+
+
+class SymphonyLabApp(ExtensionApp):
+    """Watches the kernels that the Symphony panel looks at and serves their catalogs."""
+
+    name = "symphony_lab"
+    load_other_extensions = True
+
+    hidden_names = List(
+        Unicode(),
+        default_value=[],
+        help="Glob patterns (fnmatch, case-sensitive) of variable names never shown, e.g. ['secret_*'].",
+    ).tag(config=True)
+    max_variables = Int(500, help="Most variables described in one catalog.").tag(config=True)
+    max_columns = Int(100, help="Most columns (and their dtypes) sent per DataFrame in a catalog.").tag(
+        config=True
+    )
+    max_detail_columns = Int(
+        5000, help="Most columns sent when one variable is asked for in full (the variables route)."
+    ).tag(config=True)
+    max_labels = Int(50, help="Most class labels and feature names listed per model.").tag(config=True)
+    catalog_time_budget_ms = Float(
+        250.0,
+        help="Time the kernel may spend on one catalog; past it the catalog is cut short (truncated).",
+    ).tag(config=True)
+    refresh_delay = Float(
+        0.05,
+        help="Seconds to wait after an execution ends before asking for the catalog; executions "
+        "that follow within it are coalesced.",
+    ).tag(config=True)
+    request_timeout = Float(10.0, help="Seconds to wait for the kernel's answer to a request.").tag(
+        config=True
+    )
+    idle_timeout = Float(
+        60.0, help="Seconds after the last request before a kernel nobody subscribes to is unwatched."
+    ).tag(config=True)
+    reap_interval = Float(10.0, help="Seconds between checks for watchers nobody uses.").tag(config=True)
+    first_catalog_wait = Float(
+        3.0, help="Seconds a catalog request waits for the first catalog of a newly watched idle kernel."
+    ).tag(config=True)
+
+    def kernel_options(self) -> dict[str, Any]:
+        return {
+            "max_variables": self.max_variables,
+            "max_columns": self.max_columns,
+            "max_detail_columns": self.max_detail_columns,
+            "max_labels": self.max_labels,
+            "time_budget_ms": self.catalog_time_budget_ms,
+            "hidden": list(self.hidden_names),
+        }
+
+    def initialize_settings(self) -> None:
+        config = WatcherConfig(
+            refresh_delay=self.refresh_delay,
+            request_timeout=self.request_timeout,
+            kernel_options=self.kernel_options(),
+        )
+        self.registry = WatcherRegistry(
+            self.serverapp.kernel_manager,
+            config,
+            idle_timeout=self.idle_timeout,
+            reap_interval=self.reap_interval,
+            log=self.log,
+        )
+        self.settings.update(
+            {"symphony_lab_registry": self.registry, "symphony_lab_first_wait": self.first_catalog_wait}
+        )
+        self.serverapp.event_logger.add_listener(schema_id=KERNEL_ACTIONS_SCHEMA, listener=self._on_kernel_action)
+
+    async def _on_kernel_action(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+        self.registry.on_kernel_action(data.get("kernel_id"), str(data.get("action")), str(data.get("status")))
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(handlers())
+
+    async def stop_extension(self) -> None:
+        registry = getattr(self, "registry", None)
+        if registry is not None:
+            await registry.close()
+        self.serverapp.event_logger.remove_listener(listener=self._on_kernel_action)

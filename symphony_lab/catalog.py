@@ -1,0 +1,113 @@
+"""The server's view of one kernel's catalog: what the kernel last said, and in what state it is."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+# Kernel states as the watcher sees them.
+STARTING, IDLE, BUSY, RESTARTING, DEAD, UNKNOWN = "starting", "idle", "busy", "restarting", "dead", "unknown"
+
+# Catalog statuses: is the variable list trustworthy, and if not, why.
+OK = "ok"
+PENDING = "pending"
+NOT_PYTHON = "not_python"
+MISSING_PACKAGE = "missing_package"
+ERROR = "error"
+TIMEOUT = "timeout"
+UNSUPPORTED = "unsupported"
+
+MISSING_PACKAGE_MESSAGE = (
+    "symphony-lab is not installed in this kernel's Python environment, so the panel cannot look "
+    "inside it. Install it there (for example run `%pip install symphony-lab` in a cell), then "
+    "restart the kernel."
+)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class Catalog:
+    """One kernel's catalog as served to browsers (see docs/api.md)."""
+
+    kernel_id: str
+    state: str = UNKNOWN
+    status: str = PENDING
+    message: str | None = None
+    language: str | None = None
+    execution_count: int | None = None
+    updated: int | None = None
+    elapsed_ms: float | None = None
+    truncated: str | None = None
+    skipped: int = 0
+    kernel_version: str | None = None
+    variables: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kernel_id": self.kernel_id,
+            "state": self.state,
+            "status": self.status,
+            "message": self.message,
+            "language": self.language,
+            "execution_count": self.execution_count,
+            "updated": self.updated,
+            "elapsed_ms": self.elapsed_ms,
+            "truncated": self.truncated,
+            "skipped": self.skipped,
+            "kernel_version": self.kernel_version,
+            "variables": self.variables,
+        }
+
+    def reset(self) -> None:
+        """Forget what the kernel held (after a restart)."""
+        self.status = PENDING
+        self.message = None
+        self.execution_count = None
+        self.updated = None
+        self.elapsed_ms = None
+        self.truncated = None
+        self.skipped = 0
+        self.variables = []
+
+    def apply_reply(self, expression: dict[str, Any] | None) -> None:
+        """Update from the ``user_expressions`` entry of a catalog reply."""
+        if expression is None:
+            self.status = UNSUPPORTED
+            self.message = (
+                "This kernel did not evaluate the catalog request (it does not support user "
+                "expressions). symphony-lab needs an IPython kernel (ipykernel)."
+            )
+            return
+        if expression.get("status") != "ok":
+            ename = str(expression.get("ename", ""))
+            evalue = str(expression.get("evalue", ""))
+            if ename in ("ModuleNotFoundError", "ImportError") and "symphony_lab" in evalue:
+                self.status = MISSING_PACKAGE
+                self.message = MISSING_PACKAGE_MESSAGE
+            else:
+                self.status = ERROR
+                self.message = f"The kernel could not take the catalog: {ename}: {evalue}"[:500]
+            return
+        payload = (expression.get("data") or {}).get("application/json")
+        if not isinstance(payload, dict):
+            self.status = ERROR
+            self.message = "The kernel answered the catalog request with something that is not a catalog."
+            return
+        self.kernel_version = payload.get("kernel_version")
+        if "error" in payload:
+            self.status = ERROR
+            self.message = f"The kernel could not take the catalog: {payload['error']}"[:500]
+            return
+        variables = payload.get("variables")
+        self.variables = variables if isinstance(variables, list) else []
+        self.status = OK
+        self.message = None
+        self.execution_count = payload.get("execution_count")
+        self.elapsed_ms = payload.get("elapsed_ms")
+        self.truncated = payload.get("truncated")
+        self.skipped = int(payload.get("skipped") or 0)
+        self.updated = now_ms()

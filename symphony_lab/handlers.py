@@ -1,0 +1,187 @@
+"""HTTP and websocket handlers: authentication, authorization and JSON in and out, nothing more."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import keyword
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import authorized, ws_authenticated
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from jupyter_server.extension.handler import ExtensionHandlerMixin
+from tornado import web, websocket
+
+from .registry import UnknownKernel, WatcherRegistry
+from .watcher import KernelGone
+
+AUTH_RESOURCE = "symphony_lab"
+API = "symphony-lab/api"
+_KERNEL_ID = r"(?P<kernel_id>[A-Za-z0-9_.:-]{1,128})"
+_NAME = r"(?P<name>[^/]{1,256})"
+MAX_WS_MESSAGE = 64 * 1024
+
+
+def valid_name(name: str) -> bool:
+    """A variable name from a request: a Python identifier, not a keyword, not private."""
+    return name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")
+
+
+class SymphonyHandler(ExtensionHandlerMixin, APIHandler):
+    auth_resource = AUTH_RESOURCE
+
+    @property
+    def registry(self) -> WatcherRegistry:
+        return self.settings["symphony_lab_registry"]
+
+    async def watcher_or_404(self, kernel_id: str) -> Any:
+        try:
+            return await self.registry.get(kernel_id)
+        except UnknownKernel:
+            raise web.HTTPError(404, f"No kernel with id {kernel_id}") from None
+
+
+class CatalogHandler(SymphonyHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, kernel_id: str) -> None:
+        watcher = await self.watcher_or_404(kernel_id)
+        if self.get_query_argument("refresh", "0") in ("1", "true") and not watcher.busy:
+            watcher.request_refresh(delay=0)
+        await watcher.wait_first_catalog(self.settings.get("symphony_lab_first_wait", 3.0))
+        self.finish(json.dumps(watcher.snapshot()))
+
+
+class VariableHandler(SymphonyHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, kernel_id: str, name: str) -> None:
+        if not valid_name(name):
+            raise web.HTTPError(400, "A variable name must be a Python identifier.")
+        watcher = await self.watcher_or_404(kernel_id)
+        if watcher.busy:
+            raise web.HTTPError(409, "The kernel is busy; try again when it is idle.")
+        try:
+            entry = await watcher.describe(name)
+        except asyncio.TimeoutError:
+            raise web.HTTPError(504, "The kernel did not answer in time.") from None
+        except KernelGone:
+            raise web.HTTPError(409, "The kernel restarted or shut down during the request.") from None
+        except RuntimeError as exc:
+            raise web.HTTPError(502, str(exc)) from None
+        if not entry.get("found"):
+            raise web.HTTPError(404, f"The kernel holds no variable {name} that can be shown.")
+        self.finish(json.dumps(entry))
+
+
+class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websocket.WebSocketHandler):
+    """Pushes catalogs of the kernels a client watches. See docs/api.md for the messages."""
+
+    auth_resource = AUTH_RESOURCE
+
+    def initialize(self, *args: Any, **kwargs: Any) -> None:
+        super().initialize(*args, **kwargs)
+        self._subscriptions: dict[str, Any] = {}
+
+    @property
+    def registry(self) -> WatcherRegistry:
+        return self.settings["symphony_lab_registry"]
+
+    async def pre_get(self) -> None:
+        user = self.current_user
+        allowed = await ensure_async(self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE))
+        if not allowed:
+            raise web.HTTPError(403)
+
+    @ws_authenticated
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        await self.pre_get()
+        result = super().get(*args, **kwargs)
+        if result is not None:
+            await result
+
+    def get_compression_options(self) -> dict[str, Any] | None:
+        return {}
+
+    def _send(self, message: dict[str, Any]) -> None:
+        try:
+            self.write_message(json.dumps(message))
+        except websocket.WebSocketClosedError:
+            self._drop_all()
+
+    def _error(self, message: str, kernel_id: str | None = None) -> None:
+        payload: dict[str, Any] = {"type": "error", "message": message}
+        if kernel_id is not None:
+            payload["kernel_id"] = kernel_id
+        self._send(payload)
+
+    async def on_message(self, message: str | bytes) -> None:
+        if len(message) > MAX_WS_MESSAGE:
+            self._error("Message too large.")
+            return
+        try:
+            data = json.loads(message)
+        except (ValueError, UnicodeDecodeError):
+            self._error("Messages must be JSON objects.")
+            return
+        if not isinstance(data, dict):
+            self._error("Messages must be JSON objects.")
+            return
+        kind, kernel_id = data.get("type"), data.get("kernel_id")
+        if kind not in ("watch", "unwatch", "refresh"):
+            self._error("Unknown message type; expected watch, unwatch or refresh.")
+            return
+        if not isinstance(kernel_id, str) or not kernel_id or len(kernel_id) > 128:
+            self._error("kernel_id must be a kernel id string.")
+            return
+        if kind == "watch":
+            await self._watch(kernel_id)
+        elif kind == "unwatch":
+            self._unwatch(kernel_id)
+        elif kernel_id in self._subscriptions:
+            watcher = await self.registry.get(kernel_id)
+            if not watcher.busy:
+                watcher.request_refresh(delay=0)
+
+    async def _watch(self, kernel_id: str) -> None:
+        if kernel_id in self._subscriptions:
+            watcher = await self.registry.get(kernel_id)
+            self._send({"type": "catalog", "catalog": watcher.snapshot()})
+            return
+        if len(self._subscriptions) >= 32:
+            self._error("Too many kernels watched on one connection.", kernel_id)
+            return
+
+        def listener(catalog: dict[str, Any]) -> None:
+            self._send({"type": "catalog", "catalog": catalog})
+
+        try:
+            watcher = await self.registry.subscribe(kernel_id, listener)
+        except UnknownKernel:
+            self._error("No kernel with that id.", kernel_id)
+            return
+        self._subscriptions[kernel_id] = listener
+        self._send({"type": "catalog", "catalog": watcher.snapshot()})
+
+    def _unwatch(self, kernel_id: str) -> None:
+        listener = self._subscriptions.pop(kernel_id, None)
+        if listener is not None:
+            self.registry.unsubscribe(kernel_id, listener)
+
+    def _drop_all(self) -> None:
+        for kernel_id in list(self._subscriptions):
+            self._unwatch(kernel_id)
+
+    def on_close(self) -> None:
+        self._drop_all()
+
+
+def handlers() -> list[tuple[str, type]]:
+    """The extension's routes, relative to the server's base_url."""
+    return [
+        (rf"/{API}/kernels/{_KERNEL_ID}/catalog", CatalogHandler),
+        (rf"/{API}/kernels/{_KERNEL_ID}/variables/{_NAME}", VariableHandler),
+        (rf"/{API}/watch", WatchSocket),
+    ]

@@ -1,0 +1,382 @@
+"""KernelWatcher: follows one kernel and keeps its catalog current.
+
+The watcher is a kernel client of its own (its own ZMQ sockets and its own Session identity, sharing
+only the kernel's signing key): it listens on IOPub for executions by anyone, and after a user's
+execution has finished it sends one silent request (empty code, ``store_history`` off, ``stop_on_error``
+off, a single user expression) that leaves no trace in the kernel: no execution count spent, no
+``_``/``Out`` entries, no output on any notebook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import zmq.asyncio
+from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.session import Session
+
+from .catalog import (
+    BUSY,
+    DEAD,
+    IDLE,
+    NOT_PYTHON,
+    OK,
+    PENDING,
+    RESTARTING,
+    STARTING,
+    TIMEOUT,
+    UNKNOWN,
+    UNSUPPORTED,
+    Catalog,
+)
+from .kernel.protocol import ENTRY_EXPRESSION, METADATA_KEY
+
+EXPRESSION_KEY = "symphony_lab"
+_INITIALLY_BUSY = "<busy before we started watching>"
+
+
+@dataclass(frozen=True)
+class WatcherConfig:
+    """What a watcher needs from the extension's configuration."""
+
+    refresh_delay: float = 0.05
+    request_timeout: float = 10.0
+    kernel_options: dict[str, Any] = field(default_factory=dict)
+
+
+class KernelGone(Exception):
+    """The kernel was shut down or died while a request was in flight."""
+
+
+class KernelWatcher:
+    """Keeps the catalog of one kernel; notifies ``listeners`` whenever it changes."""
+
+    def __init__(
+        self,
+        kernel_id: str,
+        kernel_manager: Any,
+        config: WatcherConfig,
+        context: zmq.asyncio.Context,
+        log: logging.Logger | None = None,
+    ) -> None:
+        self.kernel_id = kernel_id
+        self.config = config
+        self.catalog = Catalog(kernel_id=kernel_id)
+        self.listeners: set[Callable[[dict[str, Any]], None]] = set()
+        self.log = log or logging.getLogger(__name__)
+        self._km = kernel_manager
+        self._context = context
+        self._client: AsyncKernelClient | None = None
+        self._session: Session | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._user_executions: set[str] = set()  # parent ids of executions by others, until idle
+        self._foreign_busy: set[str] = set()  # requests of others the kernel is busy with
+        self._generation = 0  # bumped at every restart; replies of an older generation are dropped
+        self._refresh_handle: asyncio.TimerHandle | None = None
+        self._refreshing = False
+        self._dirty = False
+        self._first_catalog = asyncio.Event()
+        self._stopped = False
+        self._restart_cb = self._on_auto_restart
+        self._dead_cb = self._on_dead
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        km = self._km
+        info = km.get_connection_info(session=False)
+        # Our own Session (own session id and username); only the signing key is the kernel's.
+        self._session = Session(
+            key=km.session.key,
+            signature_scheme=km.session.signature_scheme,
+            username="symphony-lab",
+        )
+        client = AsyncKernelClient(session=self._session, context=self._context)
+        client.load_connection_info(info)
+        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+        self._client = client
+        self._tasks = [
+            asyncio.ensure_future(self._read_loop(client.iopub_channel, self._on_iopub)),
+            asyncio.ensure_future(self._read_loop(client.shell_channel, self._on_shell)),
+        ]
+        with contextlib.suppress(Exception):
+            km.add_restart_callback(self._restart_cb, "restart")
+            km.add_restart_callback(self._dead_cb, "dead")
+        state = str(getattr(km, "execution_state", None) or UNKNOWN)
+        self.catalog.state = state if state in (IDLE, BUSY, STARTING) else UNKNOWN
+        if state == BUSY:
+            # Busy with a request we did not see start: wait for the kernel's next idle.
+            self._foreign_busy.add(_INITIALLY_BUSY)
+        self._check_language()
+        if self.catalog.status == PENDING:
+            self.request_refresh(delay=0)
+
+    async def stop(self) -> None:
+        """Stop listening and close our sockets. Safe to call more than once."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._refresh_handle is not None:
+            self._refresh_handle.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        self._fail_pending(KernelGone())
+        with contextlib.suppress(Exception):
+            self._km.remove_restart_callback(self._restart_cb, "restart")
+            self._km.remove_restart_callback(self._dead_cb, "dead")
+        if self._client is not None:
+            for channel in (self._client.shell_channel, self._client.iopub_channel):
+                with contextlib.suppress(Exception):
+                    channel.close()
+            self._client = None
+        self.listeners.clear()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    async def wait_first_catalog(self, timeout: float) -> None:
+        """Wait (bounded) until a first answer came, unless the kernel is busy with someone else."""
+        if self._first_catalog.is_set() or self.catalog.state == BUSY:
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._first_catalog.wait(), timeout)
+
+    # -- events from the server ---------------------------------------------------------------
+
+    def on_restart(self) -> None:
+        """The kernel was restarted (by a user, through the server): forget what it held."""
+        self._generation += 1
+        self._fail_pending(KernelGone())
+        self._user_executions.clear()
+        self._foreign_busy.clear()
+        self.catalog.reset()
+        self.catalog.state = RESTARTING
+        self._notify()
+        self.request_refresh(delay=0)
+
+    def on_shutdown(self) -> None:
+        self._generation += 1
+        self._fail_pending(KernelGone())
+        self.catalog.reset()
+        self.catalog.state = DEAD
+        self.catalog.message = "The kernel was shut down."
+        self._notify()
+
+    def _on_auto_restart(self) -> None:
+        self.on_restart()
+
+    def _on_dead(self) -> None:
+        self._generation += 1
+        self._fail_pending(KernelGone())
+        self.catalog.reset()
+        self.catalog.state = DEAD
+        self.catalog.message = "The kernel died and could not be restarted."
+        self._notify()
+
+    # -- listeners ----------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.catalog.to_json()
+
+    def _notify(self) -> None:
+        data = self.catalog.to_json()
+        for listener in list(self.listeners):
+            try:
+                listener(data)
+            except Exception:  # one broken listener must not stop the others
+                self.log.exception("symphony-lab: a catalog listener failed")
+
+    # -- refreshing ---------------------------------------------------------------------------
+
+    def request_refresh(self, delay: float | None = None) -> None:
+        """Ask for a new catalog soon, coalescing bursts; never queued behind a busy kernel."""
+        if self._stopped or self.catalog.status in (NOT_PYTHON, UNSUPPORTED):
+            return
+        if self._refresh_handle is not None:
+            self._refresh_handle.cancel()
+        wait = self.config.refresh_delay if delay is None else delay
+        loop = asyncio.get_running_loop()
+        self._refresh_handle = loop.call_later(wait, lambda: asyncio.ensure_future(self._refresh()))
+
+    async def _refresh(self) -> None:
+        self._refresh_handle = None
+        if self._stopped:
+            return
+        if self._foreign_busy:
+            # Someone else's request is running: do not queue behind it. The idle that ends it
+            # schedules the next refresh if it was an execution.
+            return
+        if self._refreshing:
+            self._dirty = True
+            return
+        self._refreshing = True
+        generation = self._generation
+        try:
+            reply = await self._request({"op": "catalog", "options": self.config.kernel_options})
+        except KernelGone:
+            return
+        except asyncio.TimeoutError:
+            if generation == self._generation:
+                self.catalog.status = TIMEOUT if self.catalog.status == PENDING else self.catalog.status
+                self.catalog.message = (
+                    f"The kernel did not answer within {self.config.request_timeout:g} s; "
+                    "the list below may be out of date."
+                )
+                self._notify()
+            return
+        finally:
+            self._refreshing = False
+        if generation != self._generation:
+            return  # stale: the kernel restarted since we asked
+        content = reply.get("content", {})
+        expressions = content.get("user_expressions") or {}
+        self.catalog.apply_reply(expressions.get(EXPRESSION_KEY))
+        if self.catalog.state in (UNKNOWN, STARTING, RESTARTING) and not self._foreign_busy:
+            self.catalog.state = IDLE
+        self._first_catalog.set()
+        self._notify()
+        if self._dirty:
+            self._dirty = False
+            self.request_refresh()
+
+    async def describe(self, name: str) -> dict[str, Any]:
+        """Full description of one variable (every column). ``name`` travels as data."""
+        reply = await self._request({"op": "describe", "name": name, "options": self.config.kernel_options})
+        expression = (reply.get("content", {}).get("user_expressions") or {}).get(EXPRESSION_KEY)
+        if not expression or expression.get("status") != "ok":
+            probe = Catalog(kernel_id=self.kernel_id)
+            probe.apply_reply(expression)
+            raise RuntimeError(probe.message or "the kernel could not describe the variable")
+        payload = (expression.get("data") or {}).get("application/json") or {}
+        if "error" in payload:
+            raise RuntimeError(str(payload["error"]))
+        return dict(payload.get("variable") or {"found": False})
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._foreign_busy)
+
+    async def _request(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self._client is None or self._session is None:
+            raise KernelGone()
+        content = {
+            "code": "",
+            "silent": True,
+            "store_history": False,
+            "user_expressions": {EXPRESSION_KEY: ENTRY_EXPRESSION},
+            "allow_stdin": False,
+            "stop_on_error": False,
+        }
+        msg = self._session.msg("execute_request", content, metadata={METADATA_KEY: request})
+        return await self._send(msg, self.config.request_timeout)
+
+    async def _send(self, msg: dict[str, Any], timeout: float) -> dict[str, Any]:
+        assert self._client is not None
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        msg_id = msg["header"]["msg_id"]
+        self._pending[msg_id] = future
+        try:
+            self._client.shell_channel.send(msg)
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._pending.pop(msg_id, None)
+
+    def _fail_pending(self, exc: BaseException) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(exc)
+        self._pending.clear()
+
+    def _check_language(self) -> None:
+        """Non-Python kernels (by their kernel spec) are told so and never sent a request."""
+        language = None
+        with contextlib.suppress(Exception):
+            language = str(self._km.kernel_spec.language or "") or None
+        self.catalog.language = language
+        if language is not None and language.lower() != "python":
+            self.catalog.status = NOT_PYTHON
+            self.catalog.message = (
+                f"This notebook's kernel runs {language}. symphony-lab describes Python kernels "
+                "(ipykernel); switch the notebook to a Python kernel to see its DataFrames and models."
+            )
+            self._first_catalog.set()
+
+    # -- message loops ------------------------------------------------------------------------
+
+    async def _read_loop(self, channel: Any, handler: Callable[[dict[str, Any]], None]) -> None:
+        while not self._stopped:
+            try:
+                msg = await channel.get_msg()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a malformed or badly signed message: skip it
+                if self._stopped:
+                    return
+                self.log.debug("symphony-lab: dropped an unreadable kernel message: %s", exc)
+                await asyncio.sleep(0)
+                continue
+            try:
+                handler(msg)
+            except Exception:
+                self.log.exception("symphony-lab: failed to handle a kernel message")
+
+    def _on_shell(self, msg: dict[str, Any]) -> None:
+        parent_id = msg.get("parent_header", {}).get("msg_id")
+        future = self._pending.get(parent_id) if parent_id else None
+        if future is not None and not future.done():
+            future.set_result(msg)
+
+    def _on_iopub(self, msg: dict[str, Any]) -> None:
+        msg_type = msg.get("header", {}).get("msg_type") or msg.get("msg_type")
+        parent = msg.get("parent_header") or {}
+        parent_id = parent.get("msg_id")
+        ours = self._session is not None and parent.get("session") == self._session.session
+        if ours:
+            return
+        content = msg.get("content") or {}
+        if msg_type == "execute_input":
+            if parent_id:
+                self._user_executions.add(parent_id)
+            count = content.get("execution_count")
+            if isinstance(count, int):
+                self._last_seen_count = count
+        elif msg_type == "status":
+            state = content.get("execution_state")
+            if state == "busy":
+                if parent_id:
+                    self._foreign_busy.add(parent_id)
+                if self.catalog.state != BUSY:
+                    self.catalog.state = BUSY
+                    self._notify()
+            elif state == "idle":
+                if parent_id:
+                    self._foreign_busy.discard(parent_id)
+                self._foreign_busy.discard(_INITIALLY_BUSY)
+                executed = parent_id in self._user_executions
+                self._user_executions.discard(parent_id)
+                if not self._foreign_busy:
+                    changed = self.catalog.state != IDLE
+                    self.catalog.state = IDLE
+                    if executed or self.catalog.status in (PENDING, TIMEOUT):
+                        self.request_refresh()
+                    if changed:
+                        self._notify()
+            elif state == "starting":
+                # A new kernel process published its first message: a restart we may not have
+                # been told about (for instance when the server's restart event was missed).
+                if self.catalog.status != PENDING or self.catalog.state != RESTARTING:
+                    self.on_restart()
+
+    _last_seen_count: int | None = None
+
+
+__all__ = ["KernelWatcher", "WatcherConfig", "KernelGone", "OK"]
