@@ -184,7 +184,7 @@ async def test_large_frame_is_catalogued_without_a_scan(kernel, user, wait_catal
     catalog = await wait_catalog(kernel_id, lambda c: "big" in names(c), timeout=60)
     big = entry(catalog, "big")
     assert big["shape"] == [10_000_000, 10]
-    assert big["memory"] == 10_000_000 * 10 * 8 + big["memory"] - 800_000_000  # shallow: no deep scan
+    assert 800_000_000 <= big["memory"] < 800_001_000  # the buffers' sizes (and the RangeIndex)
     scan_ms = float(await alice.value("scan_ms"))
     # One pass over the data (a sum) against the whole catalog: far below it.
     assert catalog["elapsed_ms"] < scan_ms / 5, (catalog["elapsed_ms"], scan_ms)
@@ -276,7 +276,7 @@ async def test_models_and_arrays_are_described(kernel, user, wait_catalog):
     assert model["model"]["fitted"] is True
     assert model["model"]["task"] == "classifier"
     assert model["model"]["n_features_in"] == 2
-    assert model["model"]["feature_names"] == ["'f1'", "'f2'"] or model["model"]["feature_names"] == ["f1", "f2"]
+    assert model["model"]["feature_names"] == ["f1", "f2"]
     assert model["model"]["classes"] == ["0", "1"]
     unfitted = entry(catalog, "unfitted")
     assert unfitted["model"]["fitted"] is False and unfitted["model"]["params"]["C"] == 0.5

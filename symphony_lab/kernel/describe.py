@@ -185,7 +185,7 @@ def describe_pandas_frame(df: Any, limits: Limits) -> Entry:
         "pandas.DataFrame",
         nrows,
         ncols,
-        [(c["name"], c["dtype"]) for c in columns],
+        "\x1f".join(f"{c['name']}\x1e{c['dtype']}" for c in columns),
         addresses,
         sample,
         id(df.index),

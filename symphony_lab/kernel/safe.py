@@ -6,6 +6,7 @@ user's ``__repr__``, ``__str__``, ``__eq__``, ``__hash__`` or ``__getattr__`` is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -44,7 +45,7 @@ def safe_label(value: Any, depth: int = 0) -> str:
     elif tp is bytes:
         text = repr(value[:MAX_LABEL])
     elif tp is tuple and depth < 2:
-        text = "(" + ", ".join(safe_label(v, depth + 1) for v in value[:8]) + (", …" if len(value) > 8 else "") + ")"
+        text = "(" + ", ".join(repr(v) if type(v) is str else safe_label(v, depth + 1) for v in value[:8]) + (", …" if len(value) > 8 else "") + ")"
     else:
         numpy_mod = _numpy()
         if numpy_mod is not None and _is_numpy_scalar(value, numpy_mod):
@@ -109,14 +110,19 @@ class Fingerprint:
         return self._h.hexdigest()
 
 
+@functools.lru_cache(maxsize=256)
+def _positions(n: int, k: int) -> tuple[int, ...]:
+    step = (n - 1) / (k - 1)
+    return tuple(sorted({int(round(i * step)) for i in range(k)}))
+
+
 def sample_positions(n: int, k: int) -> list[int]:
     """Up to ``k`` positions spread evenly over ``range(n)``, always the first and the last."""
     if n <= 0:
         return []
     if n <= k:
         return list(range(n))
-    step = (n - 1) / (k - 1)
-    return sorted({int(round(i * step)) for i in range(k)})
+    return list(_positions(n, k))
 
 
 def object_tokens(values: Any) -> bytes:
