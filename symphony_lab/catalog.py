@@ -73,6 +73,12 @@ class Catalog:
         self.skipped = 0
         self.variables = []
 
+    def known(self) -> dict[str, str]:
+        """Fingerprints of the entries held, sent with the next request so unchanged ones come back short."""
+        if self.status != OK:
+            return {}
+        return {v["name"]: v["fingerprint"] for v in self.variables if "fingerprint" in v and "name" in v}
+
     def apply_reply(self, expression: dict[str, Any] | None) -> None:
         """Update from the ``user_expressions`` entry of a catalog reply."""
         if expression is None:
@@ -103,7 +109,23 @@ class Catalog:
             self.message = f"The kernel could not take the catalog: {payload['error']}"[:500]
             return
         variables = payload.get("variables")
-        self.variables = variables if isinstance(variables, list) else []
+        previous = {v.get("name"): v for v in self.variables}
+        merged: list[dict[str, Any]] = []
+        for item in variables if isinstance(variables, list) else []:
+            if not isinstance(item, dict):
+                continue
+            if item.get("unchanged"):
+                # The kernel said it is the entry we hold (we sent its fingerprint with the request).
+                kept = previous.get(item.get("name"))
+                if kept is None:
+                    self.status = ERROR
+                    self.message = "The kernel referred to an entry this server does not hold."
+                    self.variables = []
+                    return
+                merged.append(kept)
+            else:
+                merged.append(item)
+        self.variables = merged
         self.status = OK
         self.message = None
         self.execution_count = payload.get("execution_count")

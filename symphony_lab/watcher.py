@@ -221,7 +221,8 @@ class KernelWatcher:
         self._refreshing = True
         generation = self._generation
         try:
-            reply = await self._request({"op": "catalog", "options": self.config.kernel_options})
+            request = {"op": "catalog", "options": self.config.kernel_options, "known": self.catalog.known()}
+            reply = await self._request(request)
         except KernelGone:
             return
         except asyncio.TimeoutError:

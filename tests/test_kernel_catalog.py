@@ -258,3 +258,36 @@ def test_polars_frames_and_series():
     assert result["df"]["shape"] == [3, 2]
     assert result["df"]["columns"] == [{"name": "a", "dtype": "Int64"}, {"name": "b", "dtype": "String"}]
     assert result["s"]["kind"] == "series" and result["s"]["shape"] == [3] and result["s"]["series_name"] == "a"
+
+
+def test_cached_entries_follow_every_change():
+    """Entries of unchanged frames are reused; any change of structure or sampled values is seen."""
+    df = pd.DataFrame({"a": np.arange(50), "b": np.arange(50.0), "s": ["x"] * 50})
+    ns = {"df": df, "alias": df}
+    first = by_name(catalog(ns))
+    assert first["df"]["fingerprint"] == first["alias"]["fingerprint"]
+    assert by_name(catalog(ns))["df"] == first["df"]
+    df.columns = ["a", "b", "renamed"]
+    e = by_name(catalog(ns))["df"]
+    assert [c["name"] for c in e["columns"]] == ["a", "b", "renamed"]
+    df["a"] = df["a"].astype("int32")
+    e = by_name(catalog(ns))["df"]
+    assert e["columns"][0]["dtype"] == "int32"
+    df["b"] = df["b"] + 1  # same dtype, new values
+    assert by_name(catalog(ns))["df"]["fingerprint"] != e["fingerprint"]
+    df.drop(columns=["renamed"], inplace=True)
+    assert by_name(catalog(ns))["df"]["shape"] == [50, 2]
+    df.index = pd.RangeIndex(100, 150)
+    assert by_name(catalog(ns))["df"]["fingerprint"] != e["fingerprint"]
+
+
+def test_known_fingerprints_shorten_the_reply():
+    df = pd.DataFrame({"a": [1, 2]})
+    ns = {"df": df, "other": pd.DataFrame({"b": [3]})}
+    full = by_name(catalog(ns))
+    result = take_catalog(ns, CatalogOptions(), {"df": full["df"]["fingerprint"], "other": "stale"})
+    assert result["variables"][0] == {"name": "df", "unchanged": True}
+    assert result["variables"][1]["fingerprint"] == full["other"]["fingerprint"]
+    df.iloc[0, 0] = 5
+    result = take_catalog(ns, CatalogOptions(), {"df": full["df"]["fingerprint"]})
+    assert "unchanged" not in result["variables"][0]

@@ -111,8 +111,15 @@ def _describe(name: str, value: Any, describer: Describer, limits: Limits) -> di
     return entry
 
 
-def take_catalog(namespace: dict[str, Any], options: CatalogOptions) -> dict[str, Any]:
-    """Describe the known objects of ``namespace`` within the options' caps."""
+def take_catalog(
+    namespace: dict[str, Any], options: CatalogOptions, known: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Describe the known objects of ``namespace`` within the options' caps.
+
+    ``known`` maps names to the fingerprints the requester already holds: an entry whose fingerprint is
+    the same is sent as ``{"name": ..., "unchanged": true}`` instead of in full, to keep replies small.
+    """
+    known = known if type(known) is dict else {}
     deadline = time.perf_counter() + options.time_budget_ms / 1000.0
     classifier = _Classifier()
     limits = options.limits()
@@ -135,7 +142,12 @@ def take_catalog(namespace: dict[str, Any], options: CatalogOptions) -> dict[str
         if time.perf_counter() > deadline:
             truncated = "time"
             break
-        variables.append(_describe(name, value, describer, limits))
+        described = _describe(name, value, describer, limits)
+        fingerprint = described.get("fingerprint")
+        if fingerprint is not None and known.get(name) == fingerprint:
+            variables.append({"name": name, "unchanged": True})
+        else:
+            variables.append(described)
     return {"variables": variables, "skipped": skipped, "truncated": truncated}
 
 

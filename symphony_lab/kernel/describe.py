@@ -97,27 +97,12 @@ def _pandas_values_sample(values: Any, positions: list[int], limits: Limits) -> 
     return object_tokens(list(picked))
 
 
-def _frame_blocks_sample(df: Any, positions: list[int], limits: Limits) -> tuple[list[int], bytes, int] | None:
-    """Buffer addresses, a value sample and the shallow byte size from the frame's blocks.
-
-    The fast path reads pandas' block manager (internal API, guarded): one pass over the blocks, no
-    per-column objects. ``None`` when the internals are not as expected; the caller then samples
-    through the public API.
-    """
+def _frame_block_values(df: Any) -> list[Any] | None:
+    """The values of each block of the frame (pandas internals, guarded); ``None`` when unavailable."""
     try:
-        blocks = df._mgr.blocks
+        return [blk.values for blk in df._mgr.blocks]
     except Exception:
         return None
-    addresses: list[int] = []
-    parts: list[bytes] = []
-    nbytes = 0
-    for i, blk in enumerate(blocks):
-        values = blk.values
-        nbytes += int(values.nbytes)
-        if i < limits.max_columns:
-            addresses.append(_buffer_address(values) or id(values))
-            parts.append(_pandas_values_sample(values, positions, limits))
-    return addresses, b"\x1d".join(parts), nbytes
 
 
 def _frame_public_sample(df: Any, positions: list[int], limits: Limits) -> bytes:
@@ -167,20 +152,56 @@ def _columns(df: Any, limit: int) -> tuple[list[dict[str, str]], int]:
     return [{"name": n, "dtype": d} for n, d in zip(labels, dtypes)], total
 
 
+# id(frame) -> (weak references to the frame, its columns, its index and each block's values; row
+# count; value sample; limits; entry). A weak reference that is still alive to the very same object
+# proves identity (ids of dead objects get reused, live ones cannot), so an entry is reused only when the
+# frame is made of the same objects and its sampled values are unchanged.
+_FRAME_CACHE: dict[int, tuple[list[Any], int, bytes, Limits, Entry]] = {}
+
+
+def _cached_frame(key: int, parts: list[Any], nrows: int, sample: bytes, limits: Limits) -> Entry | None:
+    cached = _FRAME_CACHE.get(key)
+    if cached is None:
+        return None
+    refs, rows, old_sample, old_limits, entry = cached
+    if rows != nrows or old_sample != sample or old_limits != limits or len(refs) != len(parts):
+        return None
+    if all(ref() is part for ref, part in zip(refs, parts)):
+        return dict(entry)
+    return None
+
+
+def _remember_frame(key: int, parts: list[Any], nrows: int, sample: bytes, limits: Limits, entry: Entry) -> None:
+    try:
+        refs = [weakref.ref(parts[0], lambda _r, key=key: _FRAME_CACHE.pop(key, None))]
+        refs += [weakref.ref(part) for part in parts[1:]]
+    except TypeError:  # something in it does not support weak references: do not cache
+        return
+    if len(_FRAME_CACHE) > 4096:
+        _FRAME_CACHE.clear()
+    _FRAME_CACHE[key] = (refs, nrows, sample, limits, dict(entry))
+
+
 def describe_pandas_frame(df: Any, limits: Limits) -> Entry:
     nrows = len(df.index)
-    columns, ncols = _columns(df, limits.max_columns)
     positions = sample_positions(nrows, limits.sample_rows)
-    memory: int | None = None
-    fast = _frame_blocks_sample(df, positions, limits)
-    if fast is not None:
-        addresses, sample, nbytes = fast
+    values_list = _frame_block_values(df)
+    if values_list is None:  # public API only: slower, never cached
+        sample = _frame_public_sample(df, positions, limits)
+        addresses: list[int] = []
+        memory: int | None = None
+    else:
+        sample = b"\x1d".join(_pandas_values_sample(v, positions, limits) for v in values_list[: limits.max_columns])
+        parts = [df, df.columns, df.index, *values_list]
+        cached = _cached_frame(id(df), parts, nrows, sample, limits)
+        if cached is not None:
+            return cached
+        addresses = [_buffer_address(v) or id(v) for v in values_list[: limits.max_columns]]
         try:
-            memory = nbytes + int(df.index.nbytes)
+            memory = sum(int(v.nbytes) for v in values_list) + int(df.index.nbytes)
         except Exception:
             memory = None
-    else:
-        addresses, sample = [], _frame_public_sample(df, positions, limits)
+    columns, ncols = _columns(df, limits.max_columns)
     fp = Fingerprint(
         "pandas.DataFrame",
         nrows,
@@ -190,7 +211,7 @@ def describe_pandas_frame(df: Any, limits: Limits) -> Entry:
         sample,
         id(df.index),
     )
-    return {
+    entry: Entry = {
         "kind": "dataframe",
         "library": "pandas",
         "shape": [nrows, ncols],
@@ -201,6 +222,9 @@ def describe_pandas_frame(df: Any, limits: Limits) -> Entry:
         "memory_deep": False,
         "fingerprint": fp.hexdigest(),
     }
+    if values_list is not None:
+        _remember_frame(id(df), parts, nrows, sample, limits, entry)
+    return entry
 
 
 def describe_pandas_series(s: Any, limits: Limits) -> Entry:

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from .catalog import CatalogOptions, describe_variable, take_catalog
+from .safe import safe_message
 
 PROTOCOL_VERSION = 1
 METADATA_KEY = "symphony_lab"
@@ -79,12 +80,12 @@ def handle_request() -> JSONResult:
         options = CatalogOptions.from_request(request.get("options"))
         op = request.get("op", "catalog")
         if op == "catalog":
-            base.update(take_catalog(namespace, options))
+            base.update(take_catalog(namespace, options, request.get("known")))
         elif op == "describe":
             base["variable"] = describe_variable(namespace, request.get("name"), options)
         else:
             base["error"] = f"unknown operation {op!r}"[:200]
     except Exception as exc:  # never a traceback in anyone's notebook
-        base["error"] = f"{type(exc).__name__}: {exc}"[:500]
+        base["error"] = safe_message(exc)
     base["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
     return JSONResult(base)
