@@ -49,7 +49,7 @@ export class CatalogClient implements ICatalogClient {
       options.WebSocket ??
       (this.serverSettings.WebSocket as unknown as WebSocketConstructor);
     this._initialDelay = options.reconnect?.initialDelay ?? 1000;
-    this._maxDelay = options.reconnect?.maxDelay ?? 30000;
+    this._maxDelay = options.reconnect?.maxDelay ?? 10000;
     this._jitter = options.reconnect?.jitter ?? 0.25;
   }
 
@@ -344,7 +344,7 @@ export namespace CatalogClient {
     reconnect?: {
       /** Delay before the first retry, ms (default 1000). */
       initialDelay?: number;
-      /** Cap of the delay, ms (default 30000). */
+      /** Cap of the delay, ms (default 10000). */
       maxDelay?: number;
       /** Random extra delay, as a fraction of the delay (default 0.25). */
       jitter?: number;

@@ -111,8 +111,11 @@ export function formatList(
   max = 10,
   total?: number | null
 ): string {
-  const all = typeof total === 'number' ? Math.max(total, items.length) : items.length;
+  const all =
+    typeof total === 'number' ? Math.max(total, items.length) : items.length;
   const shown = items.slice(0, max).map(item => String(item));
   const rest = all - shown.length;
-  return rest > 0 ? `${shown.join(', ')}, … (+${formatInteger(rest)})` : shown.join(', ');
+  return rest > 0
+    ? `${shown.join(', ')}, … (+${formatInteger(rest)})`
+    : shown.join(', ');
 }

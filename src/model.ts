@@ -53,7 +53,10 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 
 /** Order of variables in a group: by name, natural ("df2" before "df10"). */
 export function compareVariables(a: IVariable, b: IVariable): number {
-  return collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return (
+    collator.compare(a.name, b.name) ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  );
 }
 
 /**
@@ -133,6 +136,7 @@ export class CatalogModel implements ICatalogModel {
     if (options.config) {
       this.setConfig(options.config);
     }
+    this._busyDelay = Math.max(0, options.busyDelay ?? 400);
   }
 
   get stateChanged(): ISignal<ICatalogModel, void> {
@@ -223,7 +227,9 @@ export class CatalogModel implements ICatalogModel {
     if (catalog.status !== 'ok') {
       return catalog.status;
     }
-    return catalog.state === 'busy' ? 'busy' : 'ok';
+    // Busy for less than `busyDelay` (a short cell, a completion request)
+    // is not worth a message.
+    return catalog.state === 'busy' && this._busyShown ? 'busy' : 'ok';
   }
 
   get message(): string | null {
@@ -298,6 +304,7 @@ export class CatalogModel implements ICatalogModel {
     const kernelId = this.kernelId;
     if ((previous?.kernelId ?? null) !== kernelId) {
       this._serverError = null;
+      this._trackBusy(this.catalog?.state === 'busy', true);
     }
     // A restart empties the namespace: what was cached for the kernel is
     // gone, the next catalog will say what it holds now.
@@ -329,6 +336,7 @@ export class CatalogModel implements ICatalogModel {
     const kernelId = catalog.kernel_id;
     this._catalogs.set(kernelId, catalog);
     this._serverError = null;
+    this._trackBusy(catalog.state === 'busy');
     this._invalidateDetails(catalog);
     this._emit();
     return true;
@@ -341,6 +349,10 @@ export class CatalogModel implements ICatalogModel {
     if (error.kernelId === null || error.kernelId !== this.kernelId) {
       return;
     }
+    // The server does not watch the kernel (unknown to it, e.g. after a
+    // server restart, or too many watched): what was cached is stale.
+    this._catalogs.delete(error.kernelId);
+    this._dropDetails(error.kernelId);
     this._serverError = error.message;
     this._emit();
   }
@@ -417,9 +429,37 @@ export class CatalogModel implements ICatalogModel {
     }
     this._watched = null;
     this._isDisposed = true;
+    this._trackBusy(false);
     this._catalogs.clear();
     this._details.clear();
     Signal.clearData(this);
+  }
+
+  /**
+   * Show "busy" only once the kernel has been busy for `busyDelay` ms.
+   * `immediate`: the busy state predates us (a switch to a busy kernel).
+   */
+  private _trackBusy(busy: boolean, immediate = false): void {
+    if (!busy || immediate) {
+      if (this._busyTimer !== null) {
+        clearTimeout(this._busyTimer);
+        this._busyTimer = null;
+      }
+      this._busyShown = busy;
+      return;
+    }
+    if (this._busyShown || this._busyTimer !== null) {
+      return;
+    }
+    if (this._busyDelay === 0) {
+      this._busyShown = true;
+      return;
+    }
+    this._busyTimer = setTimeout(() => {
+      this._busyTimer = null;
+      this._busyShown = true;
+      this._emit();
+    }, this._busyDelay);
   }
 
   /** Watch the followed kernel while someone needs it, and only then. */
@@ -499,6 +539,9 @@ export class CatalogModel implements ICatalogModel {
   private _details = new Map<string, IDetailState>();
   private _serverError: string | null = null;
   private _connectionLost = false;
+  private _busyDelay: number;
+  private _busyShown = false;
+  private _busyTimer: ReturnType<typeof setTimeout> | null = null;
   private _filter = '';
   private _config: IPanelConfig = { ...DEFAULT_CONFIG };
   private _isDisposed = false;
@@ -515,5 +558,11 @@ export namespace CatalogModel {
     client?: ICatalogClient | null;
     /** Initial settings. */
     config?: Partial<IPanelConfig>;
+    /**
+     * How long (ms) the kernel must be busy before the panel says so
+     * (default 400): short cells and the kernel's brief busy spells for
+     * completions or kernel info are not worth a message.
+     */
+    busyDelay?: number;
   }
 }

@@ -350,7 +350,9 @@ class KernelWatcher:
             count = content.get("execution_count")
             if isinstance(count, int):
                 self._last_seen_count = count
-        elif msg_type == "status":
+        elif msg_type == "status" and parent.get("msg_type") in ("execute_request", None):
+            # Only executions make the kernel "busy" for us: completions, inspections and kernel-info
+            # requests are short and would make the state flicker.
             state = content.get("execution_state")
             if state == "busy":
                 if parent_id:

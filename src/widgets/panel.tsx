@@ -200,8 +200,9 @@ function Header(props: IViewProps): JSX.Element {
   let asOf = '';
   if (catalog && model.showsVariables && catalog.updated !== null) {
     const time = formatTime(catalog.updated);
+    // A fresh kernel reports execution 0: no execution to speak of yet.
     asOf =
-      catalog.execution_count !== null
+      catalog.execution_count !== null && catalog.execution_count > 0
         ? trans.__(
             'as of execution %1 · %2',
             String(catalog.execution_count),
@@ -301,8 +302,8 @@ function stateText(model: CatalogModel, trans: TranslationBundle): string {
       }
       return message ?? trans.__('Reading what the kernel holds…');
     case 'busy':
-      return catalog?.execution_count !== null &&
-        catalog?.execution_count !== undefined
+      return typeof catalog?.execution_count === 'number' &&
+        catalog.execution_count > 0
         ? trans.__(
             'The kernel is busy. Showing what it held as of execution [%1].',
             String(catalog.execution_count)

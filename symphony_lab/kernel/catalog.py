@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import keyword
 import time
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,15 @@ class _Classifier:
         return found
 
 
+_CODE_TYPES = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)
+
+
+def _is_code(value: Any) -> bool:
+    """Modules, functions, methods and classes: not data, skipped without being counted."""
+    mro = type_attr(type(value), "__mro__", ())
+    return any(base is code for base in mro for code in _CODE_TYPES)
+
+
 def _hidden_by_ipython(name: str, value: Any) -> bool:
     import sys
 
@@ -134,7 +144,8 @@ def take_catalog(
             continue
         describer = classifier.describer(type(value))
         if describer is None:
-            skipped += 1
+            if not _is_code(value):
+                skipped += 1
             continue
         if len(variables) >= options.max_variables:
             truncated = "variables"
