@@ -7,6 +7,7 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Int, List, Unicode
 
+from .components import load_components
 from .handlers import handlers
 from .registry import WatcherRegistry
 from .watcher import WatcherConfig
@@ -53,6 +54,18 @@ class SymphonyLabApp(ExtensionApp):
         3.0, help="Seconds a catalog request waits for the first catalog of a newly watched idle kernel."
     ).tag(config=True)
 
+    profile_max_rows = Int(
+        200_000, help="Rows a frame's profile looks at for per-column statistics (a fixed-seed sample beyond)."
+    ).tag(config=True)
+    hash_max_rows = Int(
+        2_000_000,
+        help="Largest frame checked in the background for exact duplicates and rows shared with another frame.",
+    ).tag(config=True)
+    analysis_time_budget_ms = Float(
+        2000.0, help="Kernel time one background profiling request may take; the rest waits for the next idle."
+    ).tag(config=True)
+    analysis_timeout = Float(120.0, help="Seconds to wait for a profile or a view's data.").tag(config=True)
+
     def kernel_options(self) -> dict[str, Any]:
         return {
             "max_variables": self.max_variables,
@@ -67,17 +80,29 @@ class SymphonyLabApp(ExtensionApp):
         config = WatcherConfig(
             refresh_delay=self.refresh_delay,
             request_timeout=self.request_timeout,
+            analysis_timeout=self.analysis_timeout,
             kernel_options=self.kernel_options(),
+            analysis_limits={
+                "max_rows": self.profile_max_rows,
+                "hash_max_rows": self.hash_max_rows,
+                "time_budget_ms": self.analysis_time_budget_ms,
+            },
         )
+        self.components = load_components()
         self.registry = WatcherRegistry(
             self.serverapp.kernel_manager,
             config,
             idle_timeout=self.idle_timeout,
             reap_interval=self.reap_interval,
             log=self.log,
+            components=self.components,
         )
         self.settings.update(
-            {"symphony_lab_registry": self.registry, "symphony_lab_first_wait": self.first_catalog_wait}
+            {
+                "symphony_lab_registry": self.registry,
+                "symphony_lab_first_wait": self.first_catalog_wait,
+                "symphony_lab_components": self.components,
+            }
         )
         self.serverapp.event_logger.add_listener(schema_id=KERNEL_ACTIONS_SCHEMA, listener=self._on_kernel_action)
 

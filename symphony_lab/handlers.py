@@ -14,6 +14,7 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web, websocket
 
+from .analysis import ViewError
 from .registry import UnknownKernel, WatcherRegistry
 from .watcher import KernelGone
 
@@ -74,6 +75,43 @@ class VariableHandler(SymphonyHandler):
         if not entry.get("found"):
             raise web.HTTPError(404, f"The kernel holds no variable {name} that can be shown.")
         self.finish(json.dumps(entry))
+
+
+class SuggestionsHandler(SymphonyHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, kernel_id: str) -> None:
+        watcher = await self.watcher_or_404(kernel_id)
+        wait = self.settings.get("symphony_lab_first_wait", 3.0)
+        await watcher.wait_first_catalog(wait)
+        watcher.request_analysis()
+        await watcher.wait_analysis(wait)
+        self.finish(json.dumps(watcher.analysis.snapshot()))
+
+
+class ViewsHandler(SymphonyHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, kernel_id: str) -> None:
+        try:
+            body = json.loads(self.request.body or b"null")
+        except ValueError:
+            raise web.HTTPError(400, "The request body must be JSON.") from None
+        watcher = await self.watcher_or_404(kernel_id)
+        await watcher.wait_first_catalog(self.settings.get("symphony_lab_first_wait", 3.0))
+        try:
+            result = await watcher.compute_view(body)
+        except ViewError as exc:
+            raise web.HTTPError(exc.status, str(exc)) from None
+        self.finish(json.dumps(result))
+
+
+class ComponentsHandler(SymphonyHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        components = self.settings.get("symphony_lab_components", {})
+        self.finish(json.dumps({"components": [c.describe() for c in components.values()]}))
 
 
 class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websocket.WebSocketHandler):
@@ -157,18 +195,22 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
         def listener(catalog: dict[str, Any]) -> None:
             self._send({"type": "catalog", "catalog": catalog})
 
+        def analysis(suggestions: dict[str, Any]) -> None:
+            self._send({"type": "suggestions", "suggestions": suggestions})
+
         try:
-            watcher = await self.registry.subscribe(kernel_id, listener)
+            watcher = await self.registry.subscribe(kernel_id, listener, analysis)
         except UnknownKernel:
             self._error("No kernel with that id.", kernel_id)
             return
-        self._subscriptions[kernel_id] = listener
+        self._subscriptions[kernel_id] = (listener, analysis)
         self._send({"type": "catalog", "catalog": watcher.snapshot()})
+        self._send({"type": "suggestions", "suggestions": watcher.analysis.snapshot()})
 
     def _unwatch(self, kernel_id: str) -> None:
-        listener = self._subscriptions.pop(kernel_id, None)
-        if listener is not None:
-            self.registry.unsubscribe(kernel_id, listener)
+        listeners = self._subscriptions.pop(kernel_id, None)
+        if listeners is not None:
+            self.registry.unsubscribe(kernel_id, *listeners)
 
     def _drop_all(self) -> None:
         for kernel_id in list(self._subscriptions):
@@ -183,5 +225,8 @@ def handlers() -> list[tuple[str, type]]:
     return [
         (rf"/{API}/kernels/{_KERNEL_ID}/catalog", CatalogHandler),
         (rf"/{API}/kernels/{_KERNEL_ID}/variables/{_NAME}", VariableHandler),
+        (rf"/{API}/kernels/{_KERNEL_ID}/suggestions", SuggestionsHandler),
+        (rf"/{API}/kernels/{_KERNEL_ID}/views", ViewsHandler),
+        (rf"/{API}/components", ComponentsHandler),
         (rf"/{API}/watch", WatchSocket),
     ]

@@ -33,7 +33,9 @@ class WatcherRegistry:
         idle_timeout: float = 60.0,
         reap_interval: float = 10.0,
         log: logging.Logger | None = None,
+        components: dict[str, Any] | None = None,
     ) -> None:
+        self.components = components or {}
         self.kernel_manager = kernel_manager
         self.config = config
         self.idle_timeout = idle_timeout
@@ -72,7 +74,9 @@ class WatcherRegistry:
         self._starting[kernel_id] = future
         try:
             km = self.kernel_manager.get_kernel(kernel_id)
-            watcher = KernelWatcher(kernel_id, km, self.config, self._context, log=self.log)
+            watcher = KernelWatcher(
+                kernel_id, km, self.config, self._context, log=self.log, components=self.components
+            )
             await watcher.start()
             self._watchers[kernel_id] = watcher
             future.set_result(watcher)
@@ -87,15 +91,20 @@ class WatcherRegistry:
         finally:
             self._starting.pop(kernel_id, None)
 
-    async def subscribe(self, kernel_id: str, listener: Listener) -> KernelWatcher:
+    async def subscribe(self, kernel_id: str, listener: Listener, analysis: Listener | None = None) -> KernelWatcher:
         watcher = await self.get(kernel_id)
         watcher.listeners.add(listener)
+        if analysis is not None:
+            watcher.analysis.listeners.add(analysis)
+            watcher.request_analysis()
         return watcher
 
-    def unsubscribe(self, kernel_id: str, listener: Listener) -> None:
+    def unsubscribe(self, kernel_id: str, listener: Listener, analysis: Listener | None = None) -> None:
         watcher = self._watchers.get(kernel_id)
         if watcher is not None:
             watcher.listeners.discard(listener)
+            if analysis is not None:
+                watcher.analysis.listeners.discard(analysis)
             self._last_touch[kernel_id] = time.monotonic()
 
     # -- kernel lifecycle ---------------------------------------------------------------------

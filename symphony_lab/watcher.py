@@ -19,6 +19,7 @@ import zmq.asyncio
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.session import Session
 
+from .analysis import KernelAnalysis, ViewError
 from .catalog import (
     BUSY,
     DEAD,
@@ -45,7 +46,9 @@ class WatcherConfig:
 
     refresh_delay: float = 0.05
     request_timeout: float = 10.0
+    analysis_timeout: float = 120.0
     kernel_options: dict[str, Any] = field(default_factory=dict)
+    analysis_limits: dict[str, Any] = field(default_factory=dict)
 
 
 class KernelGone(Exception):
@@ -62,6 +65,7 @@ class KernelWatcher:
         config: WatcherConfig,
         context: zmq.asyncio.Context,
         log: logging.Logger | None = None,
+        components: dict[str, Any] | None = None,
     ) -> None:
         self.kernel_id = kernel_id
         self.config = config
@@ -82,6 +86,8 @@ class KernelWatcher:
         self._dirty = False
         self._first_catalog = asyncio.Event()
         self._stopped = False
+        self.analysis = KernelAnalysis(kernel_id, components or {}, config.analysis_limits)
+        self._analysis_task: asyncio.Future[Any] | None = None
         self._restart_cb = self._on_auto_restart
         self._dead_cb = self._on_dead
 
@@ -123,6 +129,10 @@ class KernelWatcher:
         self._stopped = True
         if self._refresh_handle is not None:
             self._refresh_handle.cancel()
+        if self._analysis_task is not None:
+            self._analysis_task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._analysis_task
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -138,10 +148,19 @@ class KernelWatcher:
                     channel.close()
             self._client = None
         self.listeners.clear()
+        self.analysis.listeners.clear()
 
     @property
     def stopped(self) -> bool:
         return self._stopped
+
+    async def wait_analysis(self, timeout: float) -> None:
+        """Wait (bounded) for a profiling request in flight, so a first answer has its findings."""
+        task = self._analysis_task
+        if task is None or task.done():
+            return
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(task), timeout)
 
     async def wait_first_catalog(self, timeout: float) -> None:
         """Wait (bounded) until a first answer came, unless the kernel is busy with someone else."""
@@ -159,6 +178,7 @@ class KernelWatcher:
         self._user_executions.clear()
         self._foreign_busy.clear()
         self.catalog.reset()
+        self.analysis.reset()
         self.catalog.state = RESTARTING
         self._notify()
         self.request_refresh(delay=0)
@@ -167,6 +187,7 @@ class KernelWatcher:
         self._generation += 1
         self._fail_pending(KernelGone())
         self.catalog.reset()
+        self.analysis.reset()
         self.catalog.state = DEAD
         self.catalog.message = "The kernel was shut down."
         self._notify()
@@ -178,6 +199,7 @@ class KernelWatcher:
         self._generation += 1
         self._fail_pending(KernelGone())
         self.catalog.reset()
+        self.analysis.reset()
         self.catalog.state = DEAD
         self.catalog.message = "The kernel died and could not be restarted."
         self._notify()
@@ -245,9 +267,92 @@ class KernelWatcher:
             self.catalog.state = IDLE
         self._first_catalog.set()
         self._notify()
+        if self.catalog.status == OK:
+            self._after_catalog()
         if self._dirty:
             self._dirty = False
             self.request_refresh()
+
+    # -- suggestions, findings and views ----------------------------------------------------------
+
+    @property
+    def analysis_wanted(self) -> bool:
+        return bool(self.listeners or self.analysis.listeners)
+
+    def _after_catalog(self) -> None:
+        self.analysis.update(self.catalog.variables, self.catalog.execution_count)
+        if self.analysis_wanted:
+            self.request_analysis()
+
+    def request_analysis(self) -> None:
+        """Profile the frames that changed since they were last profiled (never while others run)."""
+        if self._stopped or self._foreign_busy or self.analysis.profiling or self.catalog.status != OK:
+            return
+        work = self.analysis.missing_work(self.catalog.variables)
+        if work is None:
+            return
+        self.analysis.profiling = True
+        self._analysis_task = asyncio.ensure_future(self._profile(work))
+
+    async def _profile(self, work: dict[str, Any]) -> None:
+        generation = self._generation
+        try:
+            reply = await self._request(work, timeout=self.config.analysis_timeout)
+        except (KernelGone, asyncio.TimeoutError):
+            return
+        finally:
+            self.analysis.profiling = False
+        if generation != self._generation or self._stopped:
+            return
+        payload = self._payload(reply)
+        if payload is None or "error" in payload:
+            return
+        self.analysis.absorb(self.catalog.variables, payload, work["pairs"])
+        self.analysis.update(self.catalog.variables, self.catalog.execution_count)
+        if payload.get("skipped"):  # the time budget ran out: the rest next time the kernel is idle
+            self.request_analysis()
+
+    @staticmethod
+    def _payload(reply: dict[str, Any]) -> dict[str, Any] | None:
+        expression = (reply.get("content", {}).get("user_expressions") or {}).get(EXPRESSION_KEY)
+        if not expression or expression.get("status") != "ok":
+            return None
+        payload = (expression.get("data") or {}).get("application/json")
+        return payload if isinstance(payload, dict) else None
+
+    async def compute_view(self, body: Any) -> dict[str, Any]:
+        """Data of one view, computed in the kernel (or from the cache). Raises ViewError."""
+        if self.catalog.status != OK:
+            raise ViewError(self.catalog.message or "The kernel's catalog is not available yet.", 409)
+        key, request, cached = self.analysis.view_request(body, self.catalog.variables)
+        if cached is not None:
+            return {**cached, "cached": True}
+        if self._foreign_busy:
+            raise ViewError("The kernel is busy; the view is computed when it is idle.", 409)
+        try:
+            reply = await self._request(request, timeout=self.config.analysis_timeout)
+        except asyncio.TimeoutError:
+            raise ViewError("The kernel did not answer in time.", 504) from None
+        except KernelGone:
+            raise ViewError("The kernel restarted or shut down during the request.", 409) from None
+        payload = self._payload(reply)
+        if payload is None:
+            raise ViewError("The kernel could not compute the view.", 502)
+        if "error" in payload:
+            status = 404 if payload.get("error_kind") == "missing" else 400
+            raise ViewError(str(payload["error"]), status)
+        result = {
+            "component": request["component"],
+            "variables": request["variables"],
+            "params": request["params"],
+            "state": request["state"],
+            "execution_count": payload.get("execution_count"),
+            "elapsed_ms": payload.get("elapsed_ms"),
+            "fingerprints": payload.get("fingerprints"),
+            "data": payload.get("data"),
+        }
+        self.analysis.store_view(key, result)
+        return {**result, "cached": False}
 
     async def describe(self, name: str) -> dict[str, Any]:
         """Full description of one variable (every column). ``name`` travels as data."""
@@ -266,7 +371,7 @@ class KernelWatcher:
     def busy(self) -> bool:
         return bool(self._foreign_busy)
 
-    async def _request(self, request: dict[str, Any]) -> dict[str, Any]:
+    async def _request(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         if self._client is None or self._session is None:
             raise KernelGone()
         content = {
@@ -278,7 +383,7 @@ class KernelWatcher:
             "stop_on_error": False,
         }
         msg = self._session.msg("execute_request", content, metadata={METADATA_KEY: request})
-        return await self._send(msg, self.config.request_timeout)
+        return await self._send(msg, timeout or self.config.request_timeout)
 
     async def _send(self, msg: dict[str, Any], timeout: float) -> dict[str, Any]:
         assert self._client is not None
@@ -371,6 +476,8 @@ class KernelWatcher:
                     self.catalog.state = IDLE
                     if executed or self.catalog.status in (PENDING, TIMEOUT):
                         self.request_refresh()
+                    elif self.analysis_wanted:
+                        self.request_analysis()
                     if changed:
                         self._notify()
             elif state == "starting":

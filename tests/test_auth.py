@@ -21,30 +21,44 @@ def concrete(pattern: str) -> str:
 
 
 ROUTES = [(concrete(pattern), cls) for pattern, cls in handlers()]
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+# Every (route, method) the extension serves over HTTP; websockets are walked separately.
+CALLS = [
+    (path, cls, method.upper())
+    for path, cls in ROUTES
+    for method in (("get",) if issubclass(cls, WebSocketHandler) else HTTP_METHODS)
+    if issubclass(cls, WebSocketHandler) or method in vars(cls)
+]
 
 
 def test_every_route_is_listed():
-    assert len(ROUTES) == 3
+    assert len(ROUTES) == 6
+    assert len(CALLS) == 6
     assert all(issubclass(cls, WebSocketHandler) or hasattr(cls, "get") for _, cls in ROUTES)
     assert {cls.auth_resource for _, cls in ROUTES} == {AUTH_RESOURCE}
 
 
-async def _fetch_without_credentials(http_server_client: Any, jp_base_url: str, path: str, headers: dict) -> int:
+async def _fetch_without_credentials(
+    http_server_client: Any, jp_base_url: str, path: str, method: str, headers: dict
+) -> int:
     url = f"{jp_base_url.rstrip('/')}{path}"
-    response = await http_server_client.fetch(url, method="GET", raise_error=False, headers=headers)
+    body = "{}" if method in ("POST", "PUT", "PATCH") else None
+    response = await http_server_client.fetch(url, method=method, body=body, raise_error=False, headers=headers)
     return response.code
 
 
-@pytest.mark.parametrize("path,cls", ROUTES, ids=[p for p, _ in ROUTES])
+@pytest.mark.parametrize("path,cls,method", CALLS, ids=[f"{m} {p}" for p, _, m in CALLS])
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "token not-the-token"}], ids=["none", "wrong-token"])
-async def test_route_refuses_without_credentials(path, cls, headers, http_server_client, jp_base_url, jp_http_port):
+async def test_route_refuses_without_credentials(
+    path, cls, method, headers, http_server_client, jp_base_url, jp_http_port
+):
     if issubclass(cls, WebSocketHandler):
         url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url.rstrip('/')}{path}"
         with pytest.raises(HTTPClientError) as info:
             await websocket_connect(HTTPRequest(url, headers=headers))
         assert info.value.code == 403
     else:
-        code = await _fetch_without_credentials(http_server_client, jp_base_url, path, headers)
+        code = await _fetch_without_credentials(http_server_client, jp_base_url, path, method, headers)
         assert code == 403
 
 
@@ -61,14 +75,16 @@ def deny_config(jp_server_config):
     return jp_server_config
 
 
-@pytest.mark.parametrize("path,cls", ROUTES, ids=[p for p, _ in ROUTES])
-async def test_route_requires_authorization(deny_config, path, cls, jp_fetch, jp_ws_fetch):
+@pytest.mark.parametrize("path,cls,method", CALLS, ids=[f"{m} {p}" for p, _, m in CALLS])
+async def test_route_requires_authorization(deny_config, path, cls, method, jp_fetch, jp_ws_fetch):
     parts = path.strip("/").split("/")
     with pytest.raises(HTTPClientError) as info:
         if issubclass(cls, WebSocketHandler):
             await jp_ws_fetch(*parts)
+        elif method == "POST":
+            await jp_fetch(*parts, method="POST", body="{}")
         else:
-            await jp_fetch(*parts)
+            await jp_fetch(*parts, method=method)
     assert info.value.code == 403
 
 

@@ -284,6 +284,17 @@ async def test_models_and_arrays_are_described(kernel, user, wait_catalog):
     assert entry(catalog, "proba")["shape"] == [20, 2]
 
 
+async def read_until(ws, predicate, timeout: float = 20.0) -> dict:
+    """Next message on ``ws`` that satisfies ``predicate`` (others, e.g. suggestions, are passed over)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, "no matching message"
+        msg = json.loads(await asyncio.wait_for(ws.read_message(), remaining))
+        if predicate(msg):
+            return msg
+
+
 async def test_websocket_pushes_updates_to_every_viewer(kernel, user, jp_ws_fetch):
     kernel_id = await kernel()
     alice = await user(kernel_id)
@@ -294,25 +305,18 @@ async def test_websocket_pushes_updates_to_every_viewer(kernel, user, jp_ws_fetc
         assert first["type"] == "catalog" and first["catalog"]["kernel_id"] == kernel_id
     await alice.run("import pandas as pd\nshared = pd.DataFrame({'a': range(5)})")
     for ws in sockets:
-        deadline = time.monotonic() + 20
-        while True:
-            assert time.monotonic() < deadline
-            msg = json.loads(await asyncio.wait_for(ws.read_message(), 20))
-            if msg["type"] == "catalog" and "shared" in names(msg["catalog"]):
-                break
+        await read_until(ws, lambda m: m["type"] == "catalog" and "shared" in names(m["catalog"]))
     # Malformed messages are answered with an error and the connection keeps working.
     ws = sockets[0]
     for bad in ["not json", "[1, 2]", json.dumps({"type": "explode"}), json.dumps({"type": "watch", "kernel_id": 5}),
                 "x" * 70_000]:
         await ws.write_message(bad)
-        reply = json.loads(await asyncio.wait_for(ws.read_message(), 10))
-        assert reply["type"] == "error"
+        await read_until(ws, lambda m: m["type"] == "error", 10)
     await ws.write_message(json.dumps({"type": "watch", "kernel_id": "no-such-kernel"}))
-    reply = json.loads(await asyncio.wait_for(ws.read_message(), 10))
-    assert reply["type"] == "error" and reply["kernel_id"] == "no-such-kernel"
+    reply = await read_until(ws, lambda m: m["type"] == "error", 10)
+    assert reply["kernel_id"] == "no-such-kernel"
     await ws.write_message(json.dumps({"type": "refresh", "kernel_id": kernel_id}))
-    msg = json.loads(await asyncio.wait_for(ws.read_message(), 10))
-    assert msg["type"] == "catalog"
+    await read_until(ws, lambda m: m["type"] == "catalog", 10)
     for ws in sockets:
         ws.close()
 
@@ -323,12 +327,7 @@ async def test_shutdown_is_pushed_and_watcher_stops(kernel, jp_ws_fetch, jp_serv
     await ws.write_message(json.dumps({"type": "watch", "kernel_id": kernel_id}))
     json.loads(await asyncio.wait_for(ws.read_message(), 10))
     await jp_serverapp.kernel_manager.shutdown_kernel(kernel_id)
-    deadline = time.monotonic() + 15
-    while True:
-        assert time.monotonic() < deadline
-        msg = json.loads(await asyncio.wait_for(ws.read_message(), 15))
-        if msg["type"] == "catalog" and msg["catalog"]["state"] == "dead":
-            break
+    await read_until(ws, lambda m: m["type"] == "catalog" and m["catalog"]["state"] == "dead", 15)
     for _ in range(100):
         if kernel_id not in registry:
             break

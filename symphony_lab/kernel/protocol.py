@@ -83,6 +83,11 @@ def handle_request() -> JSONResult:
             base.update(take_catalog(namespace, options, request.get("known")))
         elif op == "describe":
             base["variable"] = describe_variable(namespace, request.get("name"), options)
+        elif op in ("profile", "compute"):
+            from . import analysis  # imports pandas: only ever asked for when the user has frames
+
+            handler = analysis.profile if op == "profile" else analysis.compute
+            base.update(handler(namespace, request, options))
         else:
             base["error"] = f"unknown operation {op!r}"[:200]
     except Exception as exc:  # never a traceback in anyone's notebook

@@ -1,0 +1,94 @@
+"""Missing values: how much is missing per column, and which columns go missing together."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .base import Component, Context, Entry, Finding, Suggestion
+
+MAX_ROWS = 5_000_000
+MOSTLY_MISSING = 0.5
+
+
+class MissingValues(Component):
+    name = "missing"
+    title = "Missing values"
+    description = "Missing values per column and the most common patterns of columns missing together."
+    params_schema = {
+        "type": "object",
+        "properties": {"patterns": {"type": "integer", "minimum": 1, "maximum": 100, "default": 15}},
+    }
+
+    def suggest(self, entries: Sequence[Entry], context: Context) -> Suggestion | None:
+        (entry,) = entries
+        profile = context.profiles.get(entry["name"])
+        if not profile:
+            return None
+        with_missing = [c for c in profile["columns"] if c["missing"]]
+        if not with_missing:
+            return None
+        worst = max(with_missing, key=lambda c: c["missing_fraction"])
+        score = 0.5 + 0.4 * min(1.0, worst["missing_fraction"] * 2)
+        return Suggestion(
+            self.name,
+            (entry["name"],),
+            score,
+            f"{len(with_missing)} column{'s have' if len(with_missing) > 1 else ' has'} missing values; "
+            f"`{worst['name']}` is {worst['missing_fraction']:.0%} missing",
+        )
+
+    def findings(self, entries: Sequence[Entry], context: Context) -> list[Finding]:
+        (entry,) = entries
+        profile = context.profiles.get(entry["name"])
+        out = []
+        for col in (profile or {}).get("columns", []):
+            if col["missing_fraction"] >= MOSTLY_MISSING:
+                approx = "about " if profile["sampled"] else ""
+                out.append(
+                    Finding(
+                        "mostly_missing",
+                        "medium",
+                        (entry["name"],),
+                        f"`{col['name']}` in {entry['name']} is {approx}{col['missing_fraction']:.0%} missing",
+                        self.name,
+                        {},
+                        {"column": col["name"], "missing_fraction": col["missing_fraction"], "sampled": profile["sampled"]},
+                    )
+                )
+        return out
+
+    def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
+
+        from ..kernel.frames import Rows, apply_filter
+        from ..kernel.safe import safe_label
+
+        (df,) = objects
+        filtered = apply_filter(df, state)
+        rows = Rows.of(filtered, MAX_ROWS)
+        frame = rows.frame
+        isna = frame.isna()
+        per_column = isna.sum()
+        labels = [safe_label(c) for c in frame.columns]
+        columns = [
+            {"name": label, "missing": int(count), "fraction": float(count) / len(frame) if len(frame) else 0.0}
+            for label, count in zip(labels, per_column.to_numpy())
+        ]
+        patterns: list[dict[str, Any]] = []
+        with_missing = [i for i, c in enumerate(columns) if c["missing"]]
+        if with_missing and len(frame):
+            bits = isna.iloc[:, with_missing].to_numpy()
+            keys, counts = np.unique(np.packbits(bits, axis=1), axis=0, return_counts=True)
+            order = np.argsort(-counts, kind="stable")[: params["patterns"]]
+            for i in order:
+                row = np.unpackbits(keys[i])[: len(with_missing)].astype(bool)
+                patterns.append({"columns": [labels[with_missing[j]] for j in np.flatnonzero(row)], "count": int(counts[i])})
+        return {
+            "rows": int(len(df)),
+            "filtered_rows": int(len(filtered)),
+            "sampled": rows.sampled,
+            "complete_rows": int((~isna.any(axis=1)).sum()) if len(frame) else 0,
+            "columns": columns,
+            "patterns": patterns,
+        }
+

@@ -1,0 +1,119 @@
+"""Summary: rows and columns; per column its type, missing, distinct, range or top values, a histogram."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .base import Component, Context, Entry, Finding, Suggestion
+
+MAX_ROWS = 2_000_000
+
+
+class Summary(Component):
+    name = "summary"
+    title = "Summary"
+    description = "Every column at a glance: type, missing values, distinct values, range or top values, histogram."
+    params_schema = {
+        "type": "object",
+        "properties": {"bins": {"type": "integer", "minimum": 2, "maximum": 100, "default": 20}},
+    }
+
+    def suggest(self, entries: Sequence[Entry], context: Context) -> Suggestion | None:
+        (entry,) = entries
+        rows, cols = entry.get("shape", [0, 0])[:2]
+        return Suggestion(
+            self.name,
+            (entry["name"],),
+            0.5,
+            f"{rows:,} rows × {cols:,} columns: types, missing values and ranges of every column",
+        )
+
+    def findings(self, entries: Sequence[Entry], context: Context) -> list[Finding]:
+        (entry,) = entries
+        profile = context.profiles.get(entry["name"])
+        if not profile or profile["rows"] < 2:
+            return []
+        out = []
+        for col in profile["columns"]:
+            if col.get("distinct") is not None and col["distinct"] <= 1:
+                what = "only missing values" if col["distinct"] == 0 else "one value"
+                out.append(
+                    Finding(
+                        "constant_column",
+                        "medium",
+                        (entry["name"],),
+                        f"`{col['name']}` in {entry['name']} holds {what}: it carries no information",
+                        self.name,
+                        {},
+                        {"column": col["name"], "distinct": col["distinct"]},
+                    )
+                )
+            elif col.get("id_like"):
+                out.append(
+                    Finding(
+                        "id_like",
+                        "low",
+                        (entry["name"],),
+                        f"`{col['name']}` in {entry['name']} is unique on every row: an identifier, "
+                        "not a feature (a model can memorise it)",
+                        self.name,
+                        {},
+                        {"column": col["name"], "distinct": col["distinct"]},
+                    )
+                )
+        return out
+
+    def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
+        import pandas as pd
+
+        from ..kernel.frames import Rows, apply_filter, column_kind, json_value
+        from ..kernel.safe import safe_label
+
+        (df,) = objects
+        filtered = apply_filter(df, state)
+        rows = Rows.of(filtered, MAX_ROWS)
+        frame = rows.frame
+        n = len(frame)
+        columns = []
+        for label in list(frame.columns[:500]):
+            col = frame[label]
+            if not isinstance(col, pd.Series):
+                continue
+            kind = column_kind(col)
+            missing = int(col.isna().sum())
+            info: dict[str, Any] = {"name": safe_label(label), "dtype": str(col.dtype), "kind": kind, "missing": missing}
+            try:
+                info["distinct"] = int(col.nunique(dropna=True))
+            except TypeError:
+                info["distinct"] = None
+            present = col.dropna()
+            if kind == "numeric" and len(present):
+                values = present.to_numpy(dtype=float)
+                values = values[np.isfinite(values)]
+                if len(values):
+                    info.update(
+                        min=json_value(values.min()),
+                        max=json_value(values.max()),
+                        mean=json_value(values.mean()),
+                        std=json_value(values.std(ddof=1)) if len(values) > 1 else None,
+                    )
+                    counts, edges = np.histogram(values, bins=params["bins"])
+                    info["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
+            elif kind == "datetime" and len(present):
+                info.update(min=json_value(present.min()), max=json_value(present.max()))
+            elif len(present):
+                try:
+                    top = present.astype("string").value_counts().head(5)
+                    info["top"] = [{"value": json_value(k), "count": int(v)} for k, v in top.items()]
+                except TypeError:
+                    pass
+            columns.append(info)
+        return {
+            "rows": int(len(df)),
+            "filtered_rows": int(len(filtered)),
+            "columns_total": int(df.shape[1]),
+            "sampled": rows.sampled,
+            "sample_rows": n,
+            "columns": columns,
+        }

@@ -1,0 +1,130 @@
+"""Vectorised helpers on pandas frames used by profiles and components (run in the kernel).
+
+Everything here works on whole columns with numpy/pandas (no Python loop over rows) and is bounded by the
+caller through ``max_rows``: larger frames are sampled with a fixed seed, and results say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SAMPLE_SEED = 0
+
+
+@dataclass
+class Rows:
+    """The rows a computation looks at: the frame itself, or a fixed-seed sample of it."""
+
+    frame: pd.DataFrame
+    total: int
+    sampled: bool
+
+    @classmethod
+    def of(cls, df: pd.DataFrame, max_rows: int) -> "Rows":
+        n = len(df)
+        if n <= max_rows:
+            return cls(df, n, False)
+        return cls(df.sample(n=max_rows, random_state=SAMPLE_SEED), n, True)
+
+
+def column_kind(series: pd.Series) -> str:
+    """numeric | boolean | datetime | categorical | text, by dtype (never by looking at values)."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "numeric"
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        return "datetime"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    return "text"
+
+
+def row_hashes(df: pd.DataFrame, columns: list[Any] | None = None) -> np.ndarray:
+    """A 64-bit hash of each row's values (not its index label): equal rows hash equal."""
+    frame = df if columns is None else df[columns]
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def json_value(value: Any) -> Any:
+    """A JSON-safe version of one cell value (numbers stay numbers; NaN/NaT become None)."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if np.isfinite(f) else None
+    if value is pd.NaT:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (pd.Timestamp, pd.Timedelta)):
+        return str(value)
+    if isinstance(value, str):
+        return value if len(value) <= 200 else value[:199] + "…"
+    from .safe import safe_label
+
+    return safe_label(value)
+
+
+def column_labels(df: pd.DataFrame) -> dict[str, Any]:
+    """Text label (as the catalog shows it) -> the frame's actual column key."""
+    from .safe import safe_label
+
+    return {safe_label(c): c for c in df.columns}
+
+
+def resolve_column(df: pd.DataFrame, label: Any) -> Any:
+    """The frame's column whose catalog label is ``label``; KeyError if none."""
+    if not isinstance(label, str):
+        raise KeyError(label)
+    labels = column_labels(df)
+    if label not in labels:
+        raise KeyError(label)
+    return labels[label]
+
+
+def apply_filter(df: pd.DataFrame, state: dict[str, Any] | None) -> pd.DataFrame:
+    """Rows of ``df`` that pass the board's shared filter (clauses on columns the frame has)."""
+    clauses = (state or {}).get("filter") or []
+    if not clauses:
+        return df
+    mask = np.ones(len(df), dtype=bool)
+    labels = column_labels(df)
+    for clause in clauses:
+        column = labels.get(clause.get("column"))
+        if column is None:
+            continue
+        values = df[column]
+        if clause.get("op") == "range":
+            low, high = clause.get("min"), clause.get("max")
+            if column_kind(values) == "datetime":
+                low = pd.Timestamp(low) if low is not None else None
+                high = pd.Timestamp(high) if high is not None else None
+            keep = values.notna().to_numpy()
+            if low is not None:
+                keep &= (values >= low).to_numpy(dtype=bool, na_value=False)
+            if high is not None:
+                keep &= (values <= high).to_numpy(dtype=bool, na_value=False)
+            mask &= keep
+        elif clause.get("op") == "in":
+            wanted = clause.get("values") or []
+            include_missing = None in wanted
+            keep = values.astype("string").isin([str(v) for v in wanted if v is not None]).to_numpy(
+                dtype=bool, na_value=False
+            )
+            if include_missing:
+                keep |= values.isna().to_numpy()
+            mask &= keep
+    return df[mask]

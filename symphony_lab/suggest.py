@@ -1,0 +1,70 @@
+"""The suggestion engine: ranks what the component registry offers for each catalog entry and for pairs
+of entries, and gathers the components' findings. Pure and deterministic: same inputs, same output."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .components.base import Component, Context, Finding, Suggestion
+
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+PROFILED_KINDS = ("dataframe", "series")
+
+
+def profiled(entry: dict[str, Any]) -> bool:
+    return entry.get("kind") in PROFILED_KINDS and entry.get("library") == "pandas"
+
+
+def candidate_pairs(variables: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Ordered pairs (a, b) of frames with the same column names, b the smaller: "rows of b also in a"."""
+    frames = [
+        v
+        for v in variables
+        if v.get("kind") == "dataframe"
+        and v.get("library") == "pandas"
+        and v.get("columns_total") == len(v.get("columns") or [])
+        and v.get("columns")
+    ]
+    pairs = []
+    for i, a in enumerate(frames):
+        for b in frames[i + 1 :]:
+            if {c["name"] for c in a["columns"]} != {c["name"] for c in b["columns"]}:
+                continue
+            if a["fingerprint"] == b["fingerprint"]:
+                continue  # the same frame under two names
+            big, small = (a, b) if a["shape"][0] >= b["shape"][0] else (b, a)
+            pairs.append((big["name"], small["name"]))
+    return pairs
+
+
+def rank(
+    variables: list[dict[str, Any]], context: Context, components: dict[str, Component]
+) -> tuple[list[Suggestion], list[Finding]]:
+    suggestions: list[Suggestion] = []
+    findings: list[Finding] = []
+    order = {v["name"]: i for i, v in enumerate(variables)}
+    for entry in variables:
+        if not profiled(entry):
+            continue
+        for component in components.values():
+            if entry.get("kind") not in component.kinds and not (
+                entry.get("kind") == "series" and "dataframe" in component.kinds
+            ):
+                continue
+            if component.arity[0] > 1:
+                continue
+            suggestion = component.suggest([entry], context)
+            if suggestion is not None:
+                suggestions.append(suggestion)
+            findings.extend(component.findings([entry], context))
+    by_name = {v["name"]: v for v in variables}
+    for a, b in context.overlaps:
+        if a in by_name and b in by_name:
+            for component in components.values():
+                if component.arity[0] <= 2 <= component.arity[1]:
+                    suggestion = component.suggest([by_name[b], by_name[a]], context)
+                    if suggestion is not None:
+                        suggestions.append(suggestion)
+    suggestions.sort(key=lambda s: (-s.score, order.get(s.variables[0], 1 << 30), s.component, s.variables))
+    findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), order.get(f.variables[0], 1 << 30), f.kind, f.message))
+    return suggestions, findings
