@@ -339,7 +339,7 @@ class KernelWatcher:
         if payload is None:
             raise ViewError("The kernel could not compute the view.", 502)
         if "error" in payload:
-            status = 404 if payload.get("error_kind") == "missing" else 400
+            status = {"missing": 404, "params": 400}.get(str(payload.get("error_kind")), 500)
             raise ViewError(str(payload["error"]), status)
         result = {
             "component": request["component"],

@@ -138,6 +138,8 @@ def compute(namespace: dict[str, Any], request: dict[str, Any], options: Catalog
         return {"error": str(exc), "error_kind": exc.kind}
     except ParamError as exc:
         return {"error": str(exc), "error_kind": "params"}
+    except Exception as exc:  # a bug, or an object that breaks pandas: say what, never a traceback
+        return {"error": f"{name} failed: {safe_message(exc)}", "error_kind": "internal"}
     return {
         "data": data,
         "fingerprints": [_fingerprint(v, options) for v in values],

@@ -112,7 +112,7 @@ def apply_filter(df: pd.DataFrame, state: dict[str, Any] | None) -> pd.DataFrame
             if column_kind(values) == "datetime":
                 low = pd.Timestamp(low) if low is not None else None
                 high = pd.Timestamp(high) if high is not None else None
-            keep = values.notna().to_numpy()
+            keep = values.notna().to_numpy(copy=True)
             if low is not None:
                 keep &= (values >= low).to_numpy(dtype=bool, na_value=False)
             if high is not None:
@@ -125,6 +125,6 @@ def apply_filter(df: pd.DataFrame, state: dict[str, Any] | None) -> pd.DataFrame
                 dtype=bool, na_value=False
             )
             if include_missing:
-                keep |= values.isna().to_numpy()
+                keep = keep | values.isna().to_numpy()
             mask &= keep
     return df[mask]

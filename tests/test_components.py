@@ -1,0 +1,191 @@
+"""Components, suggestions and findings against a real server and real kernels, on frames with planted
+issues whose answers are known."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from .helpers import names
+
+PLANTED = """
+import numpy as np, pandas as pd
+rng = np.random.default_rng(7)
+n = 2000
+train = pd.DataFrame({
+    "age": rng.integers(18, 90, n).astype(float),
+    "income": rng.normal(50_000, 12_000, n).round(2),
+    "score": rng.random(n),                           # unique per row: no duplicates but the planted ones
+    "sex": rng.choice(["F", "M"], n),
+    "country": "NL",                                  # planted: a constant column
+    "label": rng.choice(["ok", "fraud"], n, p=[0.985, 0.015]),   # planted: a rare class
+})
+train.loc[rng.choice(n, 1400, replace=False), "income"] = np.nan     # planted: 70% missing
+train = pd.concat([train, train.iloc[:37]], ignore_index=True)      # planted: 37 duplicate rows
+fresh = pd.DataFrame({"age": 200.0 + np.arange(300), "income": 1.0, "sex": "F", "country": "NL", "label": "ok"})
+test = pd.concat([train.iloc[500:712], fresh], ignore_index=True)   # planted: 212 test rows also in train
+del fresh
+"""
+
+
+async def view(jp_fetch, kernel_id, body):
+    response = await jp_fetch(
+        "symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=json.dumps(body)
+    )
+    return json.loads(response.body)
+
+
+async def suggestions(jp_fetch, kernel_id):
+    response = await jp_fetch("symphony-lab", "api", "kernels", kernel_id, "suggestions")
+    return json.loads(response.body)
+
+
+@pytest.fixture
+def planted(kernel, user, wait_catalog):
+    async def setup() -> str:
+        kernel_id = await kernel()
+        alice = await user(kernel_id)
+        await alice.run(PLANTED, timeout=60)
+        await wait_catalog(kernel_id, lambda c: "test" in names(c))
+        return kernel_id
+
+    return setup
+
+
+async def wait_findings(jp_fetch, kernel_id, predicate, tries=100):
+    import asyncio
+
+    for _ in range(tries):
+        result = await suggestions(jp_fetch, kernel_id)
+        if predicate(result):
+            return result
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"suggestions never matched: {json.dumps(result)[:3000]}")
+
+
+async def test_findings_name_the_planted_issues(planted, jp_fetch):
+    kernel_id = await planted()
+    result = await wait_findings(jp_fetch, kernel_id, lambda r: any(f["kind"] == "leakage" for f in r["findings"]))
+    by_kind = {}
+    for f in result["findings"]:
+        by_kind.setdefault(f["kind"], []).append(f)
+    leak = by_kind["leakage"][0]
+    assert leak["variables"] == ["test", "train"] and leak["severity"] == "high"
+    assert leak["evidence"]["rows_b_in_a"] == 212
+    assert leak["message"].startswith("212 rows of test also appear in train")
+    dup = next(f for f in by_kind["duplicates"] if f["variables"] == ["train"])
+    assert dup["evidence"]["extra_copies"] == 37
+    assert any(f["evidence"]["column"] == "country" for f in by_kind["constant_column"])
+    assert any(f["evidence"]["column"] == "income" for f in by_kind["mostly_missing"])
+    rare = next(f for f in by_kind["rare_class"] if f["variables"] == ["train"])
+    assert rare["evidence"]["class"] == "fraud"
+    # Severity orders them: high first.
+    severities = [f["severity"] for f in result["findings"]]
+    assert severities == sorted(severities, key=["high", "medium", "low"].index)
+
+
+async def test_suggestions_rank_matching_components_first(planted, jp_fetch):
+    kernel_id = await planted()
+    result = await wait_findings(jp_fetch, kernel_id, lambda r: any(f["kind"] == "leakage" for f in r["findings"]))
+    top = result["suggestions"][:2]
+    assert top[0]["component"] == "duplicates" and top[0]["variables"] == ["test", "train"]
+    assert "212 rows of test also appear in train" in top[0]["reason"]
+    assert top[1]["component"] == "duplicates" and top[1]["variables"] == ["train"]
+    train_suggestions = [s["component"] for s in result["suggestions"] if s["variables"] == ["train"]]
+    assert train_suggestions.index("missing") < train_suggestions.index("summary")
+    # Deterministic: asking again gives the same answer.
+    assert (await suggestions(jp_fetch, kernel_id))["suggestions"] == result["suggestions"]
+
+
+async def test_component_data_is_right(planted, jp_fetch):
+    kernel_id = await planted()
+    summary = await view(jp_fetch, kernel_id, {"component": "summary", "variables": ["train"]})
+    cols = {c["name"]: c for c in summary["data"]["columns"]}
+    assert summary["data"]["rows"] == 2037 and summary["params"] == {"bins": 20}
+    assert cols["country"]["distinct"] == 1 and cols["income"]["missing"] > 1400 * 0.9
+    assert cols["age"]["min"] >= 18 and cols["age"]["max"] < 90
+    assert sum(cols["age"]["histogram"]["counts"]) == 2037
+
+    dups = await view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["train"]})
+    assert dups["data"]["extra_copies"] == 37 and dups["data"]["groups_total"] == 37
+    assert dups["data"]["groups"][0]["size"] == 2 and len(dups["data"]["groups"][0]["index"]) == 2
+
+    leak = await view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["test", "train"]})
+    assert leak["data"]["mode"] == "across" and leak["data"]["rows_in_other"] == 212
+
+    missing = await view(jp_fetch, kernel_id, {"component": "missing", "variables": ["train"]})
+    income = next(c for c in missing["data"]["columns"] if c["name"] == "income")
+    assert income["missing"] == sum(p["count"] for p in missing["data"]["patterns"] if "income" in p["columns"])
+
+    dist = await view(jp_fetch, kernel_id, {"component": "distribution", "variables": ["train"], "params": {"column": "sex"}})
+    assert dist["data"]["kind"] == "text" and sorted(dist["data"]["categories"]) == ["F", "M"]
+    assert sum(dist["data"]["series"][0]["counts"]) == 2037
+
+
+async def test_shared_filter_changes_the_other_views(planted, jp_fetch):
+    kernel_id = await planted()
+    state = {"filter": [{"column": "age", "op": "range", "min": 18, "max": 30}]}
+    unfiltered = await view(jp_fetch, kernel_id, {"component": "summary", "variables": ["train"]})
+    filtered = await view(jp_fetch, kernel_id, {"component": "summary", "variables": ["train"], "state": state})
+    age = next(c for c in filtered["data"]["columns"] if c["name"] == "age")
+    assert age["max"] <= 30 and age["min"] >= 18
+    assert filtered["data"]["filtered_rows"] < unfiltered["data"]["filtered_rows"] == 2037
+    dups = await view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["train"], "state": state})
+    assert dups["data"]["filtered_rows"] == filtered["data"]["filtered_rows"]
+    assert 0 < dups["data"]["extra_copies"] < 37
+    by_sex = {"filter": [{"column": "sex", "op": "in", "values": ["F"]}]}
+    dist = await view(jp_fetch, kernel_id, {"component": "distribution", "variables": ["train"], "params": {"column": "sex"}, "state": by_sex})
+    assert dist["data"]["categories"] == ["F"]
+    again = await view(jp_fetch, kernel_id, {"component": "summary", "variables": ["train"], "state": state})
+    assert again["cached"] is True and again["data"] == filtered["data"]
+
+
+@pytest.mark.parametrize(
+    "body,status,words",
+    [
+        ({"component": "nope", "variables": ["train"]}, 400, "unknown component"),
+        ({"component": "summary", "variables": ["__import__('os')"]}, 400, "identifiers"),
+        ({"component": "summary", "variables": ["train", "test"]}, 400, "1 to 1"),
+        ({"component": "summary", "variables": ["train"], "params": {"bins": "many"}}, 400, "summary.bins must be of type integer"),
+        ({"component": "summary", "variables": ["train"], "params": {"bins": 10_000}}, 400, "at most 100"),
+        ({"component": "summary", "variables": ["train"], "params": {"rm": 1}}, 400, "unknown parameter 'rm'"),
+        ({"component": "distribution", "variables": ["train"], "params": {"column": "nope"}}, 400, "no column 'nope'"),
+        ({"component": "summary", "variables": ["train"], "state": {"filter": [{"column": "age", "op": "drop"}]}}, 400, "op must be"),
+        ({"component": "summary", "variables": ["ghost"]}, 404, "no variable ghost"),
+        ([1, 2], 400, "JSON object"),
+    ],
+)
+async def test_bad_view_requests_get_clear_errors(planted, jp_fetch, body, status, words):
+    kernel_id = await planted()
+    with pytest.raises(HTTPClientError) as info:
+        await view(jp_fetch, kernel_id, body)
+    assert info.value.code == status
+    message = json.loads(info.value.response.body)["message"]
+    assert words in message
+
+
+async def test_components_route_lists_the_registry(jp_fetch):
+    response = await jp_fetch("symphony-lab", "api", "components")
+    listed = {c["name"]: c for c in json.loads(response.body)["components"]}
+    assert {"summary", "distribution", "missing", "duplicates"} <= set(listed)
+    assert listed["duplicates"]["arity"] == [1, 2]
+    assert listed["summary"]["params_schema"]["properties"]["bins"]["default"] == 20
+
+
+async def test_profiles_are_taken_once_per_change(kernel, user, wait_catalog, jp_fetch, registry):
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run("import pandas as pd\ndf = pd.DataFrame({'a': [1, 1, 2]})")
+    await wait_catalog(kernel_id, lambda c: "df" in names(c))
+    await wait_findings(jp_fetch, kernel_id, lambda r: any(f["kind"] == "duplicates" for f in r["findings"]))
+    watcher = await registry.get(kernel_id)
+    profiled = dict(watcher.analysis._profiles)
+    count = watcher.catalog.execution_count
+    await alice.run("x = 1")
+    await wait_catalog(kernel_id, lambda c: c["execution_count"] == count + 1)
+    assert watcher.analysis._profiles == profiled  # nothing changed: nothing profiled again
+    await alice.run("df.loc[3] = [5]")
+    await wait_findings(jp_fetch, kernel_id, lambda r: r["execution_count"] == count + 2)
+    assert set(watcher.analysis._profiles) != set(profiled)
