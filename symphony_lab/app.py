@@ -88,7 +88,7 @@ class SymphonyLabApp(ExtensionApp):
                 "time_budget_ms": self.analysis_time_budget_ms,
             },
         )
-        self.components = load_components()
+        self.components = load_components(refresh=True)
         self.registry = WatcherRegistry(
             self.serverapp.kernel_manager,
             config,

@@ -189,3 +189,40 @@ async def test_profiles_are_taken_once_per_change(kernel, user, wait_catalog, jp
     await alice.run("df.loc[3] = [5]")
     await wait_findings(jp_fetch, kernel_id, lambda r: r["execution_count"] == count + 2)
     assert set(watcher.analysis._profiles) != set(profiled)
+
+
+@pytest.fixture
+def example_component(tmp_path, monkeypatch):
+    """Install examples/components/memory the way pip would (a dist-info with the entry point), on a
+    path both the server and the kernels see: a third party's component, loaded like ours."""
+    from pathlib import Path
+
+    from symphony_lab.components import load_components
+
+    source = Path(__file__).resolve().parents[1] / "examples" / "components" / "memory"
+    site = tmp_path / "site"
+    info = site / "symphony_example_memory-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: symphony-example-memory\nVersion: 0.1.0\n")
+    (info / "entry_points.txt").write_text("[symphony_lab.components]\nmemory = symphony_memory:Memory\n")
+    (site / "symphony_memory.py").write_text((source / "symphony_memory.py").read_text())
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    load_components(refresh=True)
+    yield "memory"
+    monkeypatch.undo()
+    load_components(refresh=True)
+
+
+async def test_a_third_party_component_is_loaded_and_computed(example_component, kernel, user, wait_catalog, jp_fetch):
+    listed = json.loads((await jp_fetch("symphony-lab", "api", "components")).body)["components"]
+    assert "memory" in {c["name"] for c in listed}
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run("import pandas as pd\ndf = pd.DataFrame({'n': range(1000), 's': ['some text'] * 1000})")
+    await wait_catalog(kernel_id, lambda c: "df" in names(c))
+    result = await view(jp_fetch, kernel_id, {"component": "memory", "variables": ["df"], "params": {"top": 2}})
+    columns = {c["name"]: c["bytes"] for c in result["data"]["columns"]}
+    assert set(columns) == {"n", "s"} and columns["s"] > 9 * 1000
+    found = await wait_findings(jp_fetch, kernel_id, lambda r: any(s["component"] == "memory" for s in r["suggestions"]))
+    assert any(s["component"] == "memory" and s["variables"] == ["df"] for s in found["suggestions"])
