@@ -11,7 +11,7 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAGS := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 INSTALL_STAMP := $(VENV)/.symphony-installed
 
-.PHONY: all install build lab test test-python test-js test-ui chromium bench clean
+.PHONY: all install build lab test test-python test-js test-ui chromium bench dist clean
 
 all: install
 
@@ -59,6 +59,11 @@ test-js: install
 
 test-ui: build chromium
 	cd ui-tests && jlpm install && jlpm playwright test
+
+# A release wheel (production build of the lab extension) in dist/.
+dist: install
+	jlpm build:prod
+	$(BIN)/pip wheel --no-deps --no-build-isolation -w dist .
 
 bench: install
 	$(BIN)/python benchmarks/bench_overhead.py

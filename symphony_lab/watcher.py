@@ -329,12 +329,15 @@ class KernelWatcher:
             return {**cached, "cached": True}
         if self._foreign_busy:
             raise ViewError("The kernel is busy; the view is computed when it is idle.", 409)
+        generation = self._generation
         try:
             reply = await self._request(request, timeout=self.config.analysis_timeout)
         except asyncio.TimeoutError:
             raise ViewError("The kernel did not answer in time.", 504) from None
         except KernelGone:
             raise ViewError("The kernel restarted or shut down during the request.", 409) from None
+        if generation != self._generation or reply.get("content", {}).get("status") != "ok":
+            raise ViewError("The kernel restarted or was interrupted during the request.", 409)
         payload = self._payload(reply)
         if payload is None:
             raise ViewError("The kernel could not compute the view.", 502)

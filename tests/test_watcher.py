@@ -364,3 +364,31 @@ async def test_unviewed_kernels_are_unwatched_and_sockets_closed(kernel, fetch_c
     await asyncio.sleep(0.2)
     await registry.reap()
     assert kernel_ids[0] not in registry.watched
+
+
+async def test_kernel_restart_mid_request_answers_and_recovers(kernel, user, jp_fetch, wait_catalog, registry):
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run(
+        "import numpy as np, pandas as pd\n"
+        "big = pd.DataFrame(np.random.default_rng(0).random((6_000_000, 4)))",
+        timeout=120,
+    )
+    await wait_catalog(kernel_id, lambda c: "big" in names(c), timeout=60)
+    watcher = await registry.get(kernel_id)
+    await watcher.wait_analysis(60)  # let background profiling finish first
+    body = json.dumps({"component": "duplicates", "variables": ["big"]})
+    pending = asyncio.ensure_future(
+        jp_fetch("symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=body)
+    )
+    for _ in range(200):  # wait until the request is in the kernel
+        if watcher._pending:
+            break
+        await asyncio.sleep(0.01)
+    await jp_fetch("api", "kernels", kernel_id, "restart", method="POST", body="")
+    with pytest.raises(HTTPClientError) as info:
+        await asyncio.wait_for(pending, 30)
+    assert info.value.code == 409
+    assert "restarted" in json.loads(info.value.response.body)["message"]
+    catalog = await wait_catalog(kernel_id, lambda c: c["status"] == "ok" and not names(c))
+    assert catalog["state"] == "idle"
