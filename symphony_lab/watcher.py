@@ -38,6 +38,8 @@ from .kernel.protocol import ENTRY_EXPRESSION, METADATA_KEY
 
 EXPRESSION_KEY = "symphony_lab"
 _INITIALLY_BUSY = "<busy before we started watching>"
+FIRST_REQUEST_TIMEOUT = 3.0
+MAX_RETRY_DELAY = 30.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class KernelWatcher:
         self._generation = 0  # bumped at every restart; replies of an older generation are dropped
         self._refresh_handle: asyncio.TimerHandle | None = None
         self._refreshing = False
+        self._retries = 0
         self._dirty = False
         self._first_catalog = asyncio.Event()
         self._stopped = False
@@ -106,6 +109,9 @@ class KernelWatcher:
         client.load_connection_info(info)
         client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
         self._client = client
+        # A kernel_info request first: cheap, answered even by a kernel that just started, and it
+        # establishes our shell connection before the first catalog request (its reply is ignored).
+        client.shell_channel.send(self._session.msg("kernel_info_request", {}))
         self._tasks = [
             asyncio.ensure_future(self._read_loop(client.iopub_channel, self._on_iopub)),
             asyncio.ensure_future(self._read_loop(client.shell_channel, self._on_shell)),
@@ -242,22 +248,31 @@ class KernelWatcher:
             return
         self._refreshing = True
         generation = self._generation
+        # A first request gets a short timeout: a request to a kernel that just started can sit
+        # unread until another message arrives (ipykernel 7), and a retry sends that message.
+        first = self.catalog.updated is None
+        timeout = min(self.config.request_timeout, FIRST_REQUEST_TIMEOUT) if first else None
         try:
             request = {"op": "catalog", "options": self.config.kernel_options, "known": self.catalog.known()}
-            reply = await self._request(request)
+            reply = await self._request(request, timeout=timeout)
         except KernelGone:
             return
         except asyncio.TimeoutError:
             if generation == self._generation:
+                waited = timeout or self.config.request_timeout
                 self.catalog.status = TIMEOUT if self.catalog.status == PENDING else self.catalog.status
                 self.catalog.message = (
-                    f"The kernel did not answer within {self.config.request_timeout:g} s; "
-                    "the list below may be out of date."
+                    f"The kernel did not answer within {waited:g} s; the list below may be out of date. "
+                    "Asking again."
                 )
                 self._notify()
+                # Retry with backoff (never while someone else's request runs: see _refresh).
+                self._retries += 1
+                self.request_refresh(delay=min(MAX_RETRY_DELAY, 0.5 * 2**self._retries))
             return
         finally:
             self._refreshing = False
+        self._retries = 0
         if generation != self._generation:
             return  # stale: the kernel restarted since we asked
         content = reply.get("content", {})
@@ -458,10 +473,17 @@ class KernelWatcher:
             count = content.get("execution_count")
             if isinstance(count, int):
                 self._last_seen_count = count
-        elif msg_type == "status" and parent.get("msg_type") in ("execute_request", None):
-            # Only executions make the kernel "busy" for us: completions, inspections and kernel-info
-            # requests are short and would make the state flicker.
+        elif msg_type == "status":
             state = content.get("execution_state")
+            if parent.get("msg_type") not in ("execute_request", None):
+                # Completions, inspections and kernel-info requests are short: they would only make
+                # the state flicker. Their idle still ends a busy state we saw before we started.
+                if state == "idle" and _INITIALLY_BUSY in self._foreign_busy:
+                    self._foreign_busy.discard(_INITIALLY_BUSY)
+                    if not self._foreign_busy:
+                        self.catalog.state = IDLE
+                        self.request_refresh()
+                return
             if state == "busy":
                 if parent_id:
                     self._foreign_busy.add(parent_id)
@@ -469,9 +491,9 @@ class KernelWatcher:
                     self.catalog.state = BUSY
                     self._notify()
             elif state == "idle":
-                if parent_id:
-                    self._foreign_busy.discard(parent_id)
-                self._foreign_busy.discard(_INITIALLY_BUSY)
+                # The kernel's shell runs one execution at a time: the end of one means none runs
+                # (this also heals a busy we saw whose idle was lost).
+                self._foreign_busy.clear()
                 executed = parent_id in self._user_executions
                 self._user_executions.discard(parent_id)
                 if not self._foreign_busy:
@@ -484,10 +506,14 @@ class KernelWatcher:
                     if changed:
                         self._notify()
             elif state == "starting":
-                # A new kernel process published its first message: a restart we may not have
-                # been told about (for instance when the server's restart event was missed).
-                if self.catalog.status != PENDING or self.catalog.state != RESTARTING:
+                # A new kernel process published its first message. After a catalog, that is a
+                # restart we may not have been told about (the server's restart event was missed);
+                # before one, it is just the kernel starting.
+                if self.catalog.updated is not None:
                     self.on_restart()
+                elif self.catalog.state != STARTING:
+                    self.catalog.state = STARTING
+                    self._notify()
 
     _last_seen_count: int | None = None
 

@@ -392,3 +392,26 @@ async def test_kernel_restart_mid_request_answers_and_recovers(kernel, user, jp_
     assert "restarted" in json.loads(info.value.response.body)["message"]
     catalog = await wait_catalog(kernel_id, lambda c: c["status"] == "ok" and not names(c))
     assert catalog["state"] == "idle"
+
+
+async def test_a_request_that_times_out_is_retried(kernel, jp_serverapp, fetch_catalog, wait_catalog):
+    """A kernel frozen when the watcher starts (stopped process): the first request times out, the
+    panel says so, and the watcher asks again by itself until the kernel answers."""
+    import os
+    import signal
+
+    kernel_id = await kernel()
+    km = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    client = km.client()
+    client.start_channels()
+    await client.wait_for_ready(timeout=60)
+    client.stop_channels()
+    pid = km.provisioner.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        catalog = await wait_catalog(kernel_id, lambda c: c["status"] == "timeout", timeout=20)
+        assert "Asking again" in catalog["message"]
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    catalog = await wait_catalog(kernel_id, lambda c: c["status"] == "ok", timeout=30)
+    assert catalog["state"] == "idle"
