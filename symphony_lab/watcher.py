@@ -355,7 +355,11 @@ class KernelWatcher:
             raise ViewError("The kernel restarted or was interrupted during the request.", 409)
         payload = self._payload(reply)
         if payload is None:
-            raise ViewError("The kernel could not compute the view.", 502)
+            expression = (reply.get("content", {}).get("user_expressions") or {}).get(EXPRESSION_KEY) or {}
+            if expression.get("ename") == "KeyboardInterrupt":
+                raise ViewError("The kernel restarted or was interrupted during the request.", 409)
+            detail = f": {expression.get('ename')}: {expression.get('evalue')}" if expression.get("ename") else ""
+            raise ViewError(f"The kernel could not compute the view{detail}"[:500], 502)
         if "error" in payload:
             status = {"missing": 404, "params": 400}.get(str(payload.get("error_kind")), 500)
             raise ViewError(str(payload["error"]), status)
