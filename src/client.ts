@@ -7,14 +7,24 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { parseCatalog, parseServerMessage, parseVariable } from './protocol';
+import {
+  parseCatalog,
+  parseComponents,
+  parseServerMessage,
+  parseVariable,
+  parseViewResult
+} from './protocol';
 import {
   ClientMessage,
   ConnectionState,
   ICatalog,
   ICatalogClient,
+  IComponentInfo,
   IServerError,
-  IVariable
+  ISuggestions,
+  IVariable,
+  IViewRequest,
+  IViewResult
 } from './tokens';
 
 /** The API's root, relative to the server's base URL. */
@@ -76,6 +86,10 @@ export class CatalogClient implements ICatalogClient {
 
   get catalogReceived(): ISignal<ICatalogClient, ICatalog> {
     return this._catalogReceived;
+  }
+
+  get suggestionsReceived(): ISignal<ICatalogClient, ISuggestions> {
+    return this._suggestionsReceived;
   }
 
   get errorReceived(): ISignal<ICatalogClient, IServerError> {
@@ -166,6 +180,43 @@ export class CatalogClient implements ICatalogClient {
       throw new Error('The server sent an invalid catalog.');
     }
     return catalog;
+  }
+
+  async fetchView(
+    kernelId: string,
+    request: IViewRequest,
+    signal?: AbortSignal
+  ): Promise<IViewResult> {
+    const url = URLExt.join(
+      this.serverSettings.baseUrl,
+      API_PATH,
+      'kernels',
+      encodeURIComponent(kernelId),
+      'views'
+    );
+    const body = JSON.stringify({
+      component: request.component,
+      variables: request.variables,
+      params: request.params,
+      state: request.state
+    });
+    const response = await ServerConnection.makeRequest(
+      url,
+      { method: 'POST', body, signal },
+      this.serverSettings
+    );
+    if (!response.ok) {
+      throw await ServerConnection.ResponseError.create(response);
+    }
+    const result = parseViewResult(await response.json());
+    if (!result) {
+      throw new Error('The server sent an invalid view.');
+    }
+    return result;
+  }
+
+  fetchComponents(): Promise<IComponentInfo[]> {
+    return fetchComponents(this.serverSettings);
   }
 
   dispose(): void {
@@ -295,6 +346,10 @@ export class CatalogClient implements ICatalogClient {
       if (this._watches.has(message.catalog.kernel_id)) {
         this._catalogReceived.emit(message.catalog);
       }
+    } else if (message.type === 'suggestions') {
+      if (this._watches.has(message.suggestions.kernel_id)) {
+        this._suggestionsReceived.emit(message.suggestions);
+      }
     } else {
       this._errorReceived.emit({
         message: message.message,
@@ -324,7 +379,25 @@ export class CatalogClient implements ICatalogClient {
     this
   );
   private _catalogReceived = new Signal<ICatalogClient, ICatalog>(this);
+  private _suggestionsReceived = new Signal<ICatalogClient, ISuggestions>(
+    this
+  );
   private _errorReceived = new Signal<ICatalogClient, IServerError>(this);
+}
+
+/** The components the server knows (`GET /symphony-lab/api/components`). */
+export async function fetchComponents(
+  settings: ServerConnection.ISettings
+): Promise<IComponentInfo[]> {
+  const response = await ServerConnection.makeRequest(
+    URLExt.join(settings.baseUrl, API_PATH, 'components'),
+    { method: 'GET' },
+    settings
+  );
+  if (!response.ok) {
+    throw await ServerConnection.ResponseError.create(response);
+  }
+  return parseComponents(await response.json());
 }
 
 function detach(socket: IWebSocketLike): void {

@@ -119,3 +119,60 @@ export function formatList(
     ? `${shown.join(', ')}, … (+${formatInteger(rest)})`
     : shown.join(', ');
 }
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(
+  key: string,
+  options: Intl.NumberFormatOptions
+): Intl.NumberFormat {
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(DEFAULT_LOCALE, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A number for a chart or a table, short: 1234567 -> "1.23M", 39813.08 ->
+ * "39.8K", 479.3427 -> "479.3", 0.01234 -> "0.0123", 1e-7 -> "1.0e-7",
+ * integers below 10,000 as they are. "–" for null, NaN and infinities.
+ */
+export function formatNumber(n: number | null | undefined): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    return '–';
+  }
+  const abs = Math.abs(n);
+  if (abs >= 10000) {
+    return numberFormat('compact', {
+      notation: 'compact',
+      maximumSignificantDigits: 3
+    }).format(n);
+  }
+  if (Number.isInteger(n)) {
+    return formatInteger(n);
+  }
+  if (abs < 0.001) {
+    return n.toExponential(1);
+  }
+  return numberFormat('sig4', { maximumSignificantDigits: 4 }).format(n);
+}
+
+/**
+ * A fraction (0 to 1) as a percentage: 0.394 -> "39.4%", 0.5 -> "50%",
+ * 0.0004 -> "<0.1%", 0.9996 -> ">99.9%". "" for null.
+ */
+export function formatPercent(fraction: number | null | undefined): string {
+  if (typeof fraction !== 'number' || !Number.isFinite(fraction)) {
+    return '';
+  }
+  if (fraction > 0 && fraction < 0.001) {
+    return '<0.1%';
+  }
+  if (fraction < 1 && fraction > 0.999) {
+    return '>99.9%';
+  }
+  const value = Math.round(fraction * 1000) / 10;
+  return `${String(value.toFixed(1)).replace(/\.0$/, '')}%`;
+}

@@ -1,22 +1,42 @@
 /*
  * symphony-lab's JupyterLab plugins: wiring only. The logic lives in
- * client.ts (server API), model.ts (what to show), follower.ts (which
- * notebook) and widgets/panel.tsx (how it looks).
+ * client.ts (server API), model.ts (what to show), board.ts (open views and
+ * the shared filter), follower.ts (which notebook), registry.ts and views/
+ * (how each component is drawn) and widgets/ (how it looks).
+ *
+ * - symphony-lab:components provides ISymphonyComponents, the registry of
+ *   renderers;
+ * - symphony-lab:views registers our renderers through it, as a third
+ *   party would;
+ * - symphony-lab:plugin makes the side panel and provides ISymphonyCatalogs.
  */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { CatalogClient } from './client';
+import { BoardModel } from './board';
+import { CatalogClient, fetchComponents } from './client';
 import { SessionFollower } from './follower';
+import { symphonyIcon } from './icons';
 import { CatalogModel } from './model';
-import { IPanelConfig, ISymphonyCatalogs } from './tokens';
+import { ComponentRegistry, stateForView } from './registry';
+import {
+  IPanelConfig,
+  ISymphonyCatalogs,
+  ISymphonyComponents
+} from './tokens';
+import { registerRenderers } from './views';
+import { BoardWidget } from './widgets/board';
 import { SymphonyPanel } from './widgets/panel';
 
 export * from './tokens';
@@ -26,19 +46,52 @@ const PLUGIN_ID = 'symphony-lab:plugin';
 /** Command ids. */
 export namespace CommandIDs {
   export const open = 'symphony-lab:open';
+  export const openBoard = 'symphony-lab:open-board';
 }
+
+/** The registry of renderers. */
+const componentsPlugin: JupyterFrontEndPlugin<ISymphonyComponents> = {
+  id: 'symphony-lab:components',
+  description:
+    'The registry of Symphony view renderers (ISymphonyComponents): one renderer per component name.',
+  autoStart: true,
+  provides: ISymphonyComponents,
+  activate: (app: JupyterFrontEnd): ISymphonyComponents => {
+    const registry = new ComponentRegistry();
+    // Titles and descriptions of the components the server knows.
+    fetchComponents(app.serviceManager.serverSettings)
+      .then(list => registry.setInfo(list))
+      .catch(reason => {
+        console.warn('symphony-lab: could not list the components.', reason);
+      });
+    return registry;
+  }
+};
+
+/** Our renderers: summary, distribution, missing, duplicates. */
+const viewsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'symphony-lab:views',
+  description:
+    'The renderers of symphony-lab’s own components, registered through ISymphonyComponents.',
+  autoStart: true,
+  requires: [ISymphonyComponents],
+  activate: (_: JupyterFrontEnd, registry: ISymphonyComponents): void => {
+    registerRenderers(registry);
+  }
+};
 
 const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
   id: PLUGIN_ID,
   description:
     'The Symphony side panel: the DataFrames, arrays and models the current notebook’s kernel holds.',
   autoStart: true,
-  requires: [INotebookTracker],
+  requires: [INotebookTracker, ISymphonyComponents],
   optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, ITranslator],
   provides: ISymphonyCatalogs,
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
+    registry: ISymphonyComponents,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
@@ -49,9 +102,18 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
       serverSettings: app.serviceManager.serverSettings
     });
     const model = new CatalogModel({ client });
+    const board = new BoardModel({
+      fetchView: (kernelId, request, signal) =>
+        client.fetchView(kernelId, request, signal),
+      stateFor: (spec, state) => stateForView(registry, spec, state)
+    });
+    board.follow(model);
     const panel = new SymphonyPanel({
       model,
-      translator: translator ?? nullTranslator
+      board,
+      registry,
+      translator: translator ?? nullTranslator,
+      onOpenBoard: () => void app.commands.execute(CommandIDs.openBoard)
     });
     new SessionFollower(tracker, source => model.setSource(source));
 
@@ -70,9 +132,41 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
         app.shell.activateById(panel.id);
       }
     });
+
+    // The board in the main area, for views that need room. The kernel is
+    // watched while the side panel or this widget is shown.
+    const boards = new WidgetTracker<MainAreaWidget<BoardWidget>>({
+      namespace: 'symphony-lab-board'
+    });
+    app.commands.addCommand(CommandIDs.openBoard, {
+      label: trans.__('Symphony: Open board in main area'),
+      caption: trans.__('Show the board of Symphony views in the main area'),
+      execute: () => {
+        const current = boards.currentWidget;
+        if (current && !current.isDisposed) {
+          app.shell.activateById(current.id);
+          return;
+        }
+        const content = new BoardWidget({ board, registry, trans });
+        const widget = new MainAreaWidget({ content });
+        widget.id = 'symphony-lab-board';
+        widget.title.label = trans.__('Symphony board');
+        widget.title.icon = symphonyIcon;
+        widget.title.closable = true;
+        const hold = model.retain();
+        widget.disposed.connect(() => hold.dispose());
+        void boards.add(widget);
+        app.shell.add(widget, 'main', { mode: 'split-right' });
+        app.shell.activateById(widget.id);
+      }
+    });
     if (palette) {
       palette.addItem({
         command: CommandIDs.open,
+        category: trans.__('Symphony')
+      });
+      palette.addItem({
+        command: CommandIDs.openBoard,
         category: trans.__('Symphony')
       });
     }
@@ -92,8 +186,8 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
         });
     }
 
-    return { client, model };
+    return { client, model, board };
   }
 };
 
-export default plugin;
+export default [componentsPlugin, viewsPlugin, plugin];

@@ -6,6 +6,7 @@
 import { IDisposable, DisposableDelegate } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { groupSuggestions, liveFindings } from './suggestions';
 import {
   ConnectionState,
   DisplayState,
@@ -14,9 +15,12 @@ import {
   ICatalogClient,
   ICatalogModel,
   IDetailState,
+  IFinding,
   IPanelConfig,
   IServerError,
   ISource,
+  ISuggestion,
+  ISuggestions,
   IVariable,
   IVariableGroup
 } from './tokens';
@@ -130,6 +134,7 @@ export class CatalogModel implements ICatalogModel {
     this._client = options.client ?? null;
     if (this._client) {
       this._client.catalogReceived.connect(this._onCatalog, this);
+      this._client.suggestionsReceived.connect(this._onSuggestions, this);
       this._client.errorReceived.connect(this._onServerError, this);
       this._client.connectionChanged.connect(this._onConnection, this);
     }
@@ -163,6 +168,37 @@ export class CatalogModel implements ICatalogModel {
 
   get connectionState(): ConnectionState {
     return this._client?.connectionState ?? 'closed';
+  }
+
+  get suggestions(): ISuggestions | null {
+    const id = this.kernelId;
+    return id ? this._suggestions.get(id) ?? null : null;
+  }
+
+  get findings(): IFinding[] {
+    const catalog = this.catalog;
+    const suggestions = this.suggestions;
+    if (!catalog || !suggestions || !this.showsVariables) {
+      return [];
+    }
+    return liveFindings(
+      suggestions.findings,
+      new Set(catalog.variables.map(v => v.name))
+    );
+  }
+
+  suggestionsFor(name: string): ISuggestion[] {
+    const suggestions = this.suggestions;
+    if (!suggestions) {
+      return [];
+    }
+    if (this._grouped?.source !== suggestions) {
+      this._grouped = {
+        source: suggestions,
+        groups: groupSuggestions(suggestions.suggestions)
+      };
+    }
+    return this._grouped.groups.get(name) ?? [];
   }
 
   /**
@@ -315,6 +351,7 @@ export class CatalogModel implements ICatalogModel {
       !(previous?.kernelId === kernelId && isRestarting(previous.kernelStatus))
     ) {
       this._catalogs.delete(kernelId);
+      this._suggestions.delete(kernelId);
       this._dropDetails(kernelId);
     }
     this._syncWatch();
@@ -342,6 +379,19 @@ export class CatalogModel implements ICatalogModel {
     return true;
   }
 
+  /**
+   * Take suggestions. Those of another kernel than the followed one are
+   * ignored. Returns whether they were taken.
+   */
+  handleSuggestions(suggestions: ISuggestions): boolean {
+    if (this._isDisposed || suggestions.kernel_id !== this.kernelId) {
+      return false;
+    }
+    this._suggestions.set(suggestions.kernel_id, suggestions);
+    this._emit();
+    return true;
+  }
+
   /** Take an error the server reported for a kernel (or for the socket). */
   handleServerError(error: IServerError): void {
     // Errors about no kernel in particular (a malformed message) change
@@ -352,6 +402,7 @@ export class CatalogModel implements ICatalogModel {
     // The server does not watch the kernel (unknown to it, e.g. after a
     // server restart, or too many watched): what was cached is stale.
     this._catalogs.delete(error.kernelId);
+    this._suggestions.delete(error.kernelId);
     this._dropDetails(error.kernelId);
     this._serverError = error.message;
     this._emit();
@@ -431,6 +482,7 @@ export class CatalogModel implements ICatalogModel {
     this._isDisposed = true;
     this._trackBusy(false);
     this._catalogs.clear();
+    this._suggestions.clear();
     this._details.clear();
     Signal.clearData(this);
   }
@@ -512,6 +564,10 @@ export class CatalogModel implements ICatalogModel {
     this.handleCatalog(catalog);
   }
 
+  private _onSuggestions(_: ICatalogClient, suggestions: ISuggestions): void {
+    this.handleSuggestions(suggestions);
+  }
+
   private _onServerError(_: ICatalogClient, error: IServerError): void {
     this.handleServerError(error);
   }
@@ -536,6 +592,11 @@ export class CatalogModel implements ICatalogModel {
   private _watched: string | null = null;
   private _demand = 0;
   private _catalogs = new Map<string, ICatalog>();
+  private _suggestions = new Map<string, ISuggestions>();
+  private _grouped: {
+    source: ISuggestions;
+    groups: Map<string, ISuggestion[]>;
+  } | null = null;
   private _details = new Map<string, IDetailState>();
   private _serverError: string | null = null;
   private _connectionLost = false;

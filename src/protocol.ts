@@ -7,10 +7,17 @@ import {
   CatalogStatus,
   ICatalog,
   IColumn,
+  IComponentInfo,
+  IFinding,
   IModelInfo,
+  ISuggestion,
+  ISuggestions,
   IVariable,
+  IViewResult,
+  JSONObject,
   KernelState,
-  ServerMessage
+  ServerMessage,
+  Severity
 } from './tokens';
 
 const KERNEL_STATES: ReadonlyArray<KernelState> = [
@@ -32,9 +39,10 @@ const CATALOG_STATUSES: ReadonlyArray<CatalogStatus> = [
   'unsupported'
 ];
 
-type JSONObject = { [key: string]: unknown };
+const SEVERITIES: ReadonlyArray<Severity> = ['high', 'medium', 'low'];
 
-function isObject(value: unknown): value is JSONObject {
+/** Whether a value is a JSON object (not null, not an array). */
+export function isObject(value: unknown): value is JSONObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -244,6 +252,10 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
       const catalog = parseCatalog(value.catalog);
       return catalog ? { type: 'catalog', catalog } : null;
     }
+    case 'suggestions': {
+      const suggestions = parseSuggestions(value.suggestions);
+      return suggestions ? { type: 'suggestions', suggestions } : null;
+    }
     case 'error': {
       const message = str(value.message);
       if (message === null) {
@@ -254,4 +266,153 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
     default:
       return null;
   }
+}
+
+/** Variable names of a suggestion or finding: a non-empty list of strings. */
+function names(value: unknown): string[] | null {
+  if (!Array.isArray(value) || value.length === 0) {
+    return null;
+  }
+  return value.every(v => typeof v === 'string' && v.length > 0)
+    ? (value as string[])
+    : null;
+}
+
+/** A valid suggestion, or null. */
+export function parseSuggestion(value: unknown): ISuggestion | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const component = str(value.component);
+  const variables = names(value.variables);
+  if (!component || !variables) {
+    return null;
+  }
+  const score = num(value.score) ?? 0;
+  return {
+    component,
+    variables,
+    score: Math.min(1, Math.max(0, score)),
+    reason: str(value.reason) ?? '',
+    params: isObject(value.params) ? value.params : {}
+  };
+}
+
+/** A valid finding, or null. An unknown severity counts as low. */
+export function parseFinding(value: unknown): IFinding | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const kind = str(value.kind);
+  const component = str(value.component);
+  const variables = names(value.variables);
+  const message = str(value.message);
+  if (!kind || !component || !variables || message === null) {
+    return null;
+  }
+  const severity = str(value.severity);
+  return {
+    kind,
+    severity: (SEVERITIES as string[]).includes(severity ?? '')
+      ? (severity as Severity)
+      : 'low',
+    variables,
+    message,
+    component,
+    params: isObject(value.params) ? value.params : {},
+    evidence: isObject(value.evidence) ? value.evidence : {}
+  };
+}
+
+/**
+ * Valid suggestions of a kernel, or null. Invalid entries are dropped;
+ * findings are sorted by severity (stable), suggestions keep the server's
+ * order.
+ */
+export function parseSuggestions(value: unknown): ISuggestions | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const kernelId = str(value.kernel_id);
+  const status = str(value.status);
+  if (!kernelId || status === null) {
+    return null;
+  }
+  const suggestions = Array.isArray(value.suggestions)
+    ? value.suggestions
+        .map(parseSuggestion)
+        .filter((s): s is ISuggestion => s !== null)
+    : [];
+  const findings = Array.isArray(value.findings)
+    ? value.findings
+        .map(parseFinding)
+        .filter((f): f is IFinding => f !== null)
+    : [];
+  findings.sort(
+    (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)
+  );
+  return {
+    kernel_id: kernelId,
+    status,
+    message: str(value.message),
+    execution_count: num(value.execution_count),
+    suggestions,
+    findings
+  };
+}
+
+/** A valid answer of `POST .../views`, or null. */
+export function parseViewResult(value: unknown): IViewResult | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const component = str(value.component);
+  const variables = names(value.variables);
+  if (!component || !variables || !('data' in value)) {
+    return null;
+  }
+  return {
+    component,
+    variables,
+    params: isObject(value.params) ? value.params : {},
+    state: isObject(value.state) ? value.state : {},
+    data: value.data,
+    fingerprints: Array.isArray(value.fingerprints)
+      ? value.fingerprints.map(f => str(f))
+      : [],
+    execution_count: num(value.execution_count),
+    elapsed_ms: num(value.elapsed_ms),
+    cached: value.cached === true
+  };
+}
+
+/** Valid entries of `GET /symphony-lab/api/components` (invalid ones dropped). */
+export function parseComponents(value: unknown): IComponentInfo[] {
+  const list = isObject(value) ? value.components : null;
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  const result: IComponentInfo[] = [];
+  for (const item of list) {
+    if (!isObject(item)) {
+      continue;
+    }
+    const name = str(item.name);
+    if (!name) {
+      continue;
+    }
+    const arity =
+      Array.isArray(item.arity) && item.arity.length === 2
+        ? [num(item.arity[0]) ?? 1, num(item.arity[1]) ?? 1]
+        : [1, 1];
+    result.push({
+      name,
+      title: str(item.title) || name,
+      description: str(item.description) ?? '',
+      arity: arity as [number, number],
+      kinds: stringList(item.kinds) ?? [],
+      params_schema: isObject(item.params_schema) ? item.params_schema : {}
+    });
+  }
+  return result;
 }

@@ -3,9 +3,11 @@
  * catalog (see docs/api.md), and the token through which later plugins reach
  * the catalog client and model.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
+import type * as React from 'react';
 
 /** The kernel's execution state as the server's watcher sees it. */
 export type KernelState =
@@ -115,7 +117,205 @@ export type ClientMessage =
 /** Messages the server sends over the watch websocket (validated). */
 export type ServerMessage =
   | { type: 'catalog'; catalog: ICatalog }
+  | { type: 'suggestions'; suggestions: ISuggestions }
   | { type: 'error'; message: string; kernel_id: string | null };
+
+/** A JSON object (parameters, evidence). */
+export type JSONObject = { [key: string]: unknown };
+
+/** Severity of a finding, most severe first. */
+export type Severity = 'high' | 'medium' | 'low';
+
+/** A ranked suggestion: a component that fits some variables, and why. */
+export interface ISuggestion {
+  component: string;
+  /** The variables the view takes (a pair: the first is the one it is about). */
+  variables: string[];
+  /** 0 to 1, higher first. */
+  score: number;
+  reason: string;
+  params: JSONObject;
+}
+
+/** A proactive finding, with the view that shows it. */
+export interface IFinding {
+  /** duplicates, leakage, constant_column, id_like, mostly_missing, rare_class, ... */
+  kind: string;
+  severity: Severity;
+  variables: string[];
+  message: string;
+  component: string;
+  params: JSONObject;
+  evidence: JSONObject;
+}
+
+/** Suggestions and findings of one kernel, as pushed by the server. */
+export interface ISuggestions {
+  kernel_id: string;
+  /** pending (before the first catalog) | ok | error. */
+  status: string;
+  message: string | null;
+  execution_count: number | null;
+  suggestions: ISuggestion[];
+  findings: IFinding[];
+}
+
+/** A component the server knows (`GET /symphony-lab/api/components`). */
+export interface IComponentInfo {
+  name: string;
+  title: string;
+  description: string;
+  /** Least and most variables the view takes. */
+  arity: [number, number];
+  kinds: string[];
+  params_schema: JSONObject;
+}
+
+/** A clause of the board's shared filter: one per column name. */
+export type FilterClause =
+  | {
+      column: string;
+      op: 'range';
+      /** Numbers, or date strings for datetime columns; null: unbounded. */
+      min: number | string | null;
+      max: number | string | null;
+    }
+  | {
+      column: string;
+      op: 'in';
+      values: Array<string | number | boolean | null>;
+    };
+
+/** The board's shared state, sent with every view request. */
+export interface IBoardState {
+  filter: FilterClause[];
+}
+
+/** What a view shows: a component over variables, with parameters. */
+export interface IViewSpec {
+  component: string;
+  variables: string[];
+  params: JSONObject;
+}
+
+/** The body of `POST .../views`. */
+export interface IViewRequest extends IViewSpec {
+  state: IBoardState;
+}
+
+/** The answer of `POST .../views`. */
+export interface IViewResult {
+  component: string;
+  variables: string[];
+  /** With defaults filled in. */
+  params: JSONObject;
+  state: JSONObject;
+  /** What the component's `compute()` returned; checked by its renderer. */
+  data: unknown;
+  fingerprints: Array<string | null>;
+  execution_count: number | null;
+  elapsed_ms: number | null;
+  cached: boolean;
+}
+
+/**
+ * Status of a view on the board: `loading` (a request is on its way or
+ * scheduled), `ready`, `error`, `waiting` (the kernel is busy; asked again
+ * when it is idle), `missing` (the kernel no longer holds a variable).
+ */
+export type ViewStatus = 'loading' | 'ready' | 'error' | 'waiting' | 'missing';
+
+/** One view on the board. Replaced (never mutated) on every change. */
+export interface IBoardView extends IViewSpec {
+  /** Stable for the life of the view. */
+  id: string;
+  collapsed: boolean;
+  status: ViewStatus;
+  /** The last answer (kept while a new one is computed). */
+  result: IViewResult | null;
+  error: string | null;
+  /** The state the last answer was computed with. */
+  state: IBoardState | null;
+}
+
+/** The board: open views and the shared state, for the followed kernel. */
+export interface IBoardModel extends IDisposable {
+  /** Emitted on every change (views, their data, the filter). */
+  readonly changed: ISignal<IBoardModel, void>;
+  /** Emitted when the shared state (filter) changes. */
+  readonly stateChanged: ISignal<IBoardModel, IBoardState>;
+  readonly kernelId: string | null;
+  readonly views: ReadonlyArray<IBoardView>;
+  readonly state: IBoardState;
+  /** Open a view (or bring back the one already open); its id. */
+  open(spec: IViewSpec): string | null;
+  close(id: string): void;
+  /** Move a view up (-1) or down (+1). */
+  move(id: string, delta: number): void;
+  setCollapsed(id: string, collapsed: boolean): void;
+  /** Change a view's parameters (e.g. its page) and compute it again. */
+  setParams(id: string, params: JSONObject): void;
+  /** Add a clause, replacing the clause on the same column. */
+  setClause(clause: FilterClause): void;
+  removeClause(column: string): void;
+  /** Add or remove a value of the `in` clause of a column. */
+  toggleValue(column: string, value: string | number | boolean | null): void;
+  clearFilter(): void;
+}
+
+/** What a renderer gets to draw a view. */
+export interface IViewRendererProps {
+  view: IBoardView;
+  /** The answer's `data` (unknown: check it before use). */
+  data: unknown;
+  result: IViewResult;
+  /** The board's shared filter. */
+  filter: ReadonlyArray<FilterClause>;
+  board: IBoardModel;
+  trans: TranslationBundle;
+}
+
+/** How a component is drawn in the front end. */
+export interface IViewRenderer {
+  /** Title used when the server does not give one. */
+  title?: string;
+  /** Draws the view's data with React (plain HTML/SVG, theme CSS variables). */
+  component: React.ComponentType<IViewRendererProps>;
+  /** A short description of the parameters for the card's title, e.g. "age by sex". */
+  describe?: (spec: IViewSpec) => string;
+  /**
+   * Columns whose clauses are not applied to this view's data (a histogram
+   * is not filtered by its own brush, so the brush stays visible over the
+   * whole range).
+   */
+  ownColumns?: (spec: IViewSpec) => string[];
+}
+
+/** The registry of renderers, by component name. */
+export interface ISymphonyComponents {
+  /** Emitted when a renderer or the server's component list changes. */
+  readonly changed: ISignal<ISymphonyComponents, void>;
+  /** Names with a renderer. */
+  readonly names: ReadonlyArray<string>;
+  /**
+   * Register the renderer of a component (the name of its Python side). A
+   * later registration of the same name replaces the earlier one until it
+   * is disposed.
+   */
+  register(name: string, renderer: IViewRenderer): IDisposable;
+  /** The renderer of a component, null when none is registered. */
+  get(name: string): IViewRenderer | null;
+  /** What the server says about a component, null when unknown. */
+  info(name: string): IComponentInfo | null;
+  /** The title of a component: the server's, else the renderer's, else its name. */
+  title(name: string): string;
+}
+
+/** The token of the renderer registry. */
+export const ISymphonyComponents = new Token<ISymphonyComponents>(
+  'symphony-lab:ISymphonyComponents',
+  'The registry of Symphony view renderers: register(name, renderer) draws a component of the same name.'
+);
 
 /** An error the server reported over the websocket. */
 export interface IServerError {
@@ -137,6 +337,8 @@ export interface ICatalogClient extends IDisposable {
   readonly connectionChanged: ISignal<ICatalogClient, ConnectionState>;
   /** Emitted for every valid catalog of a watched kernel. */
   readonly catalogReceived: ISignal<ICatalogClient, ICatalog>;
+  /** Emitted for every valid suggestions message of a watched kernel. */
+  readonly suggestionsReceived: ISignal<ICatalogClient, ISuggestions>;
   /** Emitted for every error message of the server. */
   readonly errorReceived: ISignal<ICatalogClient, IServerError>;
   /** Kernel ids watched now (each at least once). */
@@ -154,6 +356,14 @@ export interface ICatalogClient extends IDisposable {
   fetchVariable(kernelId: string, name: string): Promise<IVariable>;
   /** The catalog the server holds (`GET .../catalog`). */
   fetchCatalog(kernelId: string, refresh?: boolean): Promise<ICatalog>;
+  /** Compute one view (`POST .../views`); throws `ServerConnection.ResponseError`. */
+  fetchView(
+    kernelId: string,
+    request: IViewRequest,
+    signal?: AbortSignal
+  ): Promise<IViewResult>;
+  /** The components the server knows (`GET /symphony-lab/api/components`). */
+  fetchComponents(): Promise<IComponentInfo[]>;
 }
 
 /** The notebook and kernel the panel follows. */
@@ -238,6 +448,12 @@ export interface ICatalogModel extends IDisposable {
   readonly kernelId: string | null;
   /** Latest catalog of the followed kernel, null before the first one. */
   readonly catalog: ICatalog | null;
+  /** Latest suggestions of the followed kernel, null before the first. */
+  readonly suggestions: ISuggestions | null;
+  /** Findings about variables the catalog shown holds, most severe first. */
+  readonly findings: IFinding[];
+  /** Ranked suggestions about a variable (pairs: under their first variable). */
+  suggestionsFor(name: string): ISuggestion[];
   /** The state to show. */
   readonly displayState: DisplayState;
   /** The server's explanation for a state other than ok, if any. */
@@ -269,6 +485,8 @@ export interface ISymphonyCatalogs {
   readonly client: ICatalogClient;
   /** The model of the side panel (follows the current notebook). */
   readonly model: ICatalogModel;
+  /** The board of the followed kernel: open views and the shared filter. */
+  readonly board: IBoardModel;
 }
 
 /** The token of symphony-lab's catalog client and model. */

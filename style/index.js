@@ -1,1 +1,3 @@
 import './base.css';
+import './board.css';
+import './views.css';

@@ -277,7 +277,12 @@ class KernelWatcher:
             return  # stale: the kernel restarted since we asked
         content = reply.get("content", {})
         expressions = content.get("user_expressions") or {}
-        self.catalog.apply_reply(expressions.get(EXPRESSION_KEY))
+        expression = expressions.get(EXPRESSION_KEY)
+        if isinstance(expression, dict) and expression.get("ename") == "KeyboardInterrupt":
+            # Someone interrupted the kernel while it answered us: keep what we have, ask again.
+            self.request_refresh()
+            return
+        self.catalog.apply_reply(expression)
         if self.catalog.state in (UNKNOWN, STARTING, RESTARTING) and not self._foreign_busy:
             self.catalog.state = IDLE
         self._first_catalog.set()

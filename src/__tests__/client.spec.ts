@@ -1,13 +1,15 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { CatalogClient } from '../client';
-import { ICatalog, IServerError } from '../tokens';
+import { ICatalog, IServerError, ISuggestions } from '../tokens';
 import {
   FakeWebSocket,
   catalog,
   dataframe,
   jsonResponse,
-  makeSettings
+  makeSettings,
+  suggestions,
+  viewResult
 } from './helpers';
 
 function makeClient(
@@ -377,5 +379,81 @@ describe('CatalogClient', () => {
       ]);
       rest.dispose();
     });
+  });
+});
+
+describe('CatalogClient suggestions and views', () => {
+  beforeEach(() => {
+    FakeWebSocket.reset();
+  });
+
+  it('emits the suggestions of watched kernels only', () => {
+    const client = makeClient();
+    const received: ISuggestions[] = [];
+    client.suggestionsReceived.connect((_, s) => received.push(s));
+    client.watch('k1');
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.receive({ type: 'suggestions', suggestions: suggestions('k1') });
+    FakeWebSocket.last.receive({ type: 'suggestions', suggestions: suggestions('k9') });
+    FakeWebSocket.last.receive({ type: 'suggestions', suggestions: { kernel_id: 'k1' } });
+    expect(received).toEqual([suggestions('k1')]);
+    client.dispose();
+  });
+
+  it('posts a view request and parses the answer', async () => {
+    const requests: Array<{ url: string; method: string; body: unknown }> = [];
+    const spec = { component: 'summary', variables: ['df'], params: {} };
+    const answer = viewResult(spec, { rows: 3 });
+    const client = makeClient({
+      fetch: async input => {
+        const request = input as Request;
+        const url = new URL(request.url);
+        requests.push({
+          // (ServerConnection adds a cache-busting parameter.)
+          url: url.origin + url.pathname,
+          method: request.method,
+          body: JSON.parse(await request.text())
+        });
+        return jsonResponse(answer);
+      }
+    });
+    const state = { filter: [{ column: 'age', op: 'range' as const, min: 1, max: 2 }] };
+    expect(await client.fetchView('k/1', { ...spec, state })).toEqual(answer);
+    expect(requests).toEqual([
+      {
+        url: 'http://localhost:8888/base/symphony-lab/api/kernels/k%2F1/views',
+        method: 'POST',
+        body: { ...spec, state }
+      }
+    ]);
+    client.dispose();
+  });
+
+  it('throws the server message of a failed view request', async () => {
+    const client = makeClient({
+      fetch: async () => jsonResponse({ message: 'no column zzz' }, 400)
+    });
+    const error = await client
+      .fetchView('k1', {
+        component: 'distribution',
+        variables: ['df'],
+        params: { column: 'zzz' },
+        state: { filter: [] }
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ServerConnection.ResponseError);
+    expect(error.message).toBe('no column zzz');
+    expect(error.response.status).toBe(400);
+    client.dispose();
+  });
+
+  it('lists the components', async () => {
+    const client = makeClient({
+      fetch: async () =>
+        jsonResponse({ components: [{ name: 'summary', title: 'Summary' }] })
+    });
+    const list = await client.fetchComponents();
+    expect(list.map(c => [c.name, c.title])).toEqual([['summary', 'Summary']]);
+    client.dispose();
   });
 });

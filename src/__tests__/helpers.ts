@@ -5,7 +5,13 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { IWebSocketLike } from '../client';
-import { ICatalog, IVariable } from '../tokens';
+import {
+  ICatalog,
+  ISuggestions,
+  IVariable,
+  IViewResult,
+  IViewSpec
+} from '../tokens';
 
 /** Stands in for the browser's WebSocket; the test plays the server. */
 export class FakeWebSocket implements IWebSocketLike {
@@ -160,6 +166,89 @@ export function catalog(
     skipped: 0,
     kernel_version: '0.1.0',
     variables: [],
+    ...overrides
+  };
+}
+
+export function suggestions(
+  kernelId: string,
+  overrides: Partial<ISuggestions> = {}
+): ISuggestions {
+  return {
+    kernel_id: kernelId,
+    status: 'ok',
+    message: null,
+    execution_count: 7,
+    suggestions: [
+      {
+        component: 'duplicates',
+        variables: ['test', 'train'],
+        score: 0.95,
+        reason: 'Leakage: 130 rows of test also appear in train (39.4%)',
+        params: {}
+      },
+      {
+        component: 'missing',
+        variables: ['df'],
+        score: 0.9,
+        reason: '2 columns have missing values',
+        params: {}
+      },
+      {
+        component: 'summary',
+        variables: ['df'],
+        score: 0.5,
+        reason: '1,030 rows × 9 columns',
+        params: {}
+      },
+      {
+        component: 'duplicates',
+        variables: ['test'],
+        score: 0.1,
+        reason: 'No row appears twice',
+        params: {}
+      }
+    ],
+    findings: [
+      {
+        kind: 'leakage',
+        severity: 'high',
+        variables: ['test', 'train'],
+        message: '130 rows of test also appear in train (39.4% of test)',
+        component: 'duplicates',
+        params: {},
+        evidence: { rows_b_in_a: 130 }
+      },
+      {
+        kind: 'mostly_missing',
+        severity: 'medium',
+        variables: ['df'],
+        message: '`notes` in df is 67% missing',
+        component: 'missing',
+        params: {},
+        evidence: {}
+      }
+    ],
+    ...overrides
+  };
+}
+
+/** An answer of POST .../views. */
+export function viewResult(
+  spec: IViewSpec,
+  data: unknown,
+  overrides: Partial<IViewResult> = {}
+): IViewResult {
+  return {
+    component: spec.component,
+    variables: spec.variables,
+    params: spec.params,
+    state: {},
+    data,
+    fingerprints: spec.variables.map(name => `fp-${name}`),
+    execution_count: 7,
+    elapsed_ms: 2.5,
+    cached: false,
     ...overrides
   };
 }

@@ -9,6 +9,9 @@
  *   .jp-SymphonyPanel-group[data-kind-group]        dataframes, series, ...
  *   .jp-SymphonyPanel-variable[data-name][data-kind]
  *     .jp-SymphonyPanel-shape                       "891 × 12"
+ *   .jp-SymphonyPanel-findings                      findings (components/suggestions.tsx)
+ *   .jp-SymphonyPanel-suggestion[data-component][data-variables]
+ *   .jp-SymphonyBoard                               the board (widgets/board.tsx)
  */
 import { PathExt } from '@jupyterlab/coreutils';
 import {
@@ -26,11 +29,21 @@ import { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { BoardModel } from '../board';
+import { Findings, SuggestionList } from '../components/suggestions';
 import { VariableEntry } from '../components/variable';
 import { formatDuration, formatInteger, formatTime } from '../format';
 import { symphonyIcon } from '../icons';
 import { CatalogModel } from '../model';
-import { DisplayState, GroupId } from '../tokens';
+import { ComponentRegistry } from '../registry';
+import { viewKey } from '../suggestions';
+import {
+  DisplayState,
+  GroupId,
+  ISymphonyComponents,
+  IViewSpec
+} from '../tokens';
+import { BoardView } from './board';
 
 /** The id of the panel's node. */
 export const PANEL_ID = 'symphony-lab-panel';
@@ -41,6 +54,15 @@ export class SymphonyPanel extends ReactWidget {
     super();
     this.model = options.model;
     this._trans = (options.translator ?? nullTranslator).load('symphony_lab');
+    if (options.board) {
+      this.board = options.board;
+    } else {
+      // A board of its own, that computes nothing (tests, or no server).
+      this.board = new BoardModel();
+      this._owned.push(this.board, this.board.follow(this.model));
+    }
+    this.registry = options.registry ?? new ComponentRegistry();
+    this._onOpenBoard = options.onOpenBoard;
     this.id = PANEL_ID;
     this.addClass('jp-SymphonyPanel');
     this.title.icon = symphonyIcon;
@@ -48,10 +70,18 @@ export class SymphonyPanel extends ReactWidget {
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', this._trans.__('Symphony'));
     this.model.stateChanged.connect(this._onModelChanged, this);
+    this.board.changed.connect(this._onModelChanged, this);
+    this.registry.changed.connect(this._onModelChanged, this);
   }
 
   /** The model rendered. */
   readonly model: CatalogModel;
+
+  /** The board shown under the findings. */
+  readonly board: BoardModel;
+
+  /** The renderers of the views. */
+  readonly registry: ISymphonyComponents;
 
   dispose(): void {
     if (this.isDisposed) {
@@ -59,11 +89,24 @@ export class SymphonyPanel extends ReactWidget {
     }
     this._setActive(false);
     this.model.stateChanged.disconnect(this._onModelChanged, this);
+    this.board.changed.disconnect(this._onModelChanged, this);
+    this.registry.changed.disconnect(this._onModelChanged, this);
+    for (const owned of this._owned.splice(0)) {
+      owned.dispose();
+    }
     super.dispose();
   }
 
   protected render(): JSX.Element {
-    return <PanelView model={this.model} trans={this._trans} />;
+    return (
+      <PanelView
+        model={this.model}
+        board={this.board}
+        registry={this.registry}
+        trans={this._trans}
+        onOpenBoard={this._onOpenBoard}
+      />
+    );
   }
 
   // The kernel is watched only while the panel is visible.
@@ -103,18 +146,29 @@ export class SymphonyPanel extends ReactWidget {
 
   private _trans: TranslationBundle;
   private _hold: IDisposable | null = null;
+  private _owned: IDisposable[] = [];
+  private _onOpenBoard: (() => void) | undefined;
 }
 
 export namespace SymphonyPanel {
   export interface IOptions {
     model: CatalogModel;
+    /** The board; without one the panel makes one that computes nothing. */
+    board?: BoardModel;
+    /** The renderers; without one views are shown as raw data. */
+    registry?: ISymphonyComponents;
+    /** Show the board in the main area (a button on the board). */
+    onOpenBoard?: () => void;
     translator?: ITranslator;
   }
 }
 
 interface IViewProps {
   model: CatalogModel;
+  board: BoardModel;
+  registry: ISymphonyComponents;
   trans: TranslationBundle;
+  onOpenBoard?: () => void;
 }
 
 function groupLabel(id: GroupId, trans: TranslationBundle): string {
@@ -136,14 +190,17 @@ function groupLabel(id: GroupId, trans: TranslationBundle): string {
 
 /** The whole panel. */
 export function PanelView(props: IViewProps): JSX.Element {
-  const { model, trans } = props;
+  const { model, board, registry, trans } = props;
   const { columnsShown, showMemory } = model.config;
   const kernelId = model.kernelId ?? '';
   const groups = model.groups;
+  const open = new Set(board.views.map(viewKey));
+  const onOpen = (spec: IViewSpec): void => {
+    board.open(spec);
+  };
   return (
     <div className="jp-SymphonyPanel-content">
       <Header {...props} />
-      {model.source ? <Filter {...props} /> : null}
       {model.connectionLost ? (
         <div className="jp-SymphonyPanel-connection" role="alert">
           {trans.__(
@@ -152,6 +209,23 @@ export function PanelView(props: IViewProps): JSX.Element {
         </div>
       ) : null}
       <StateMessage {...props} />
+      <Findings
+        findings={model.findings}
+        registry={registry}
+        trans={trans}
+        onOpen={onOpen}
+      />
+      {model.kernelId ? (
+        <BoardView
+          board={board}
+          registry={registry}
+          trans={trans}
+          idPrefix="jp-SymphonyPanel-board"
+          takeFocus
+          onOpenInMain={props.onOpenBoard}
+        />
+      ) : null}
+      {model.source ? <Filter {...props} /> : null}
       <div className="jp-SymphonyPanel-groups">
         {groups.map(group => {
           const headingId = `jp-SymphonyPanel-group-${group.id}`;
@@ -178,6 +252,14 @@ export function PanelView(props: IViewProps): JSX.Element {
                       showMemory={showMemory}
                       detail={model.detail(variable.name)}
                       onLoadDetail={name => void model.loadDetail(name)}
+                    />
+                    <SuggestionList
+                      name={variable.name}
+                      suggestions={model.suggestionsFor(variable.name)}
+                      registry={registry}
+                      trans={trans}
+                      open={open}
+                      onOpen={onOpen}
                     />
                   </li>
                 ))}
