@@ -226,3 +226,27 @@ async def test_a_third_party_component_is_loaded_and_computed(example_component,
     assert set(columns) == {"n", "s"} and columns["s"] > 9 * 1000
     found = await wait_findings(jp_fetch, kernel_id, lambda r: any(s["component"] == "memory" for s in r["suggestions"]))
     assert any(s["component"] == "memory" and s["variables"] == ["df"] for s in found["suggestions"])
+
+
+async def test_outliers_and_correlations_find_what_was_planted(kernel, user, wait_catalog, jp_fetch):
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run(
+        "import numpy as np, pandas as pd\n"
+        "rng = np.random.default_rng(3)\n"
+        "m = pd.DataFrame({'height': rng.normal(170, 10, 3000), 'city': rng.choice(['A', 'B', 'C'], 3000)})\n"
+        "m['weight'] = m['height'] * 0.9 - 80 + rng.normal(0, 2, 3000)\n"
+        "m['noise'] = rng.normal(size=3000)\n"
+        "m.loc[1234, ['height', 'weight']] = [120.0, 95.0]   # planted: short and heavy\n",
+        timeout=60,
+    )
+    await wait_catalog(kernel_id, lambda c: "m" in names(c))
+    out = await view(jp_fetch, kernel_id, {"component": "outliers", "variables": ["m"], "params": {"top": 5}})
+    first = out["data"]["outliers"][0]
+    assert first["index"] == 1234 and set(first["because"][:2]) == {"height", "weight"}
+    corr = await view(jp_fetch, kernel_id, {"component": "correlations", "variables": ["m"]})
+    strongest = corr["data"]["strongest"][0]
+    assert {strongest["a"], strongest["b"]} == {"height", "weight"} and strongest["value"] > 0.9
+    cols = [c["name"] for c in corr["data"]["columns"]]
+    i, j = cols.index("height"), cols.index("noise")
+    assert abs(corr["data"]["matrix"][i][j]) < 0.1
