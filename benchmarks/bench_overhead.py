@@ -11,7 +11,8 @@ sending a cell to its reply, p50/p95, the difference (added ms) and the ratio, i
 - worst moment: refresh_delay 0, and each watched cell is sent exactly when the watcher's catalog
   request is in flight, so that it queues behind it: the most a single cell can be delayed.
 
-"added" is paired: each watched cell minus the baseline cell that ran right after it.
+"added" is paired: each watched cell minus the baseline cell that ran right after it. A first A/A run
+with neither kernel watched gives the noise floor of that measure on this machine.
 
 It also reports the kernel-side time of a catalog and its size in bytes (JSON, as sent to browsers).
 Usage: python benchmarks/bench_overhead.py [--cells 200] [--rows 10000000] [--json out.json]
@@ -122,6 +123,9 @@ async def main(cells: int, rows: int) -> dict[str, Any]:
     setup_ms = [await c.run(SETUP.format(rows=rows)) for c in clients]
     results: dict[str, Any] = {"python": sys.version.split()[0], "rows": rows, "setup_ms": setup_ms, "scenarios": []}
     try:
+        # A/A control: nobody watches either kernel. Its "added" is the machine's noise floor.
+        control = await scenario("noise floor: neither kernel watched", clients[0], clients[1], cells, 0.0)
+        results["scenarios"].append(control)
         for name, delay, pace, adversarial in (
             ("run-all cadence: cells back to back", 0.05, 0.0, False),
             ("a person's cadence: one cell every 150 ms", 0.05, 0.15, False),
