@@ -1,0 +1,606 @@
+/*
+ * The board: the views open for the followed kernel, in order, and the
+ * shared state (Symphony's idea: one filter every view is computed with).
+ * Pure logic, no DOM. Every view asks the server for its data again when
+ * the shared state changes (debounced; stale answers are dropped) and when
+ * the fingerprints of its variables change (a new execution).
+ */
+import { IDisposable, DisposableDelegate } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { stableStringify, viewKey } from './suggestions';
+import {
+  FilterClause,
+  IBoardModel,
+  IBoardState,
+  IBoardView,
+  ICatalog,
+  ICatalogModel,
+  IViewRequest,
+  IViewResult,
+  IViewSpec,
+  JSONObject
+} from './tokens';
+
+/** How a view's data is fetched (the client's `fetchView`). */
+export type FetchView = (
+  kernelId: string,
+  request: IViewRequest,
+  signal: AbortSignal
+) => Promise<IViewResult>;
+
+/** The state a view is computed with, from the board's state. */
+export type StateFor = (spec: IViewSpec, state: IBoardState) => IBoardState;
+
+type Value = string | number | boolean | null;
+
+/** A request in flight (or deferred) for one view. */
+interface IRun {
+  seq: number;
+  controller: AbortController | null;
+  /** Asked for while the kernel was busy: sent when it is idle. */
+  deferred: boolean;
+  /** The fingerprints of the variables when it was last sent. */
+  requested: Array<string | null> | null;
+}
+
+/** What is kept of a kernel's board while another kernel is followed. */
+interface ISaved {
+  views: IBoardView[];
+  state: IBoardState;
+}
+
+function sameClause(a: FilterClause, b: FilterClause): boolean {
+  return stableStringify(a) === stableStringify(b);
+}
+
+/** A clause as the board keeps it: a range with min <= max. */
+function normalize(clause: FilterClause): FilterClause {
+  if (clause.op === 'range') {
+    let { min, max } = clause;
+    if (
+      typeof min === 'number' &&
+      typeof max === 'number' &&
+      Number.isFinite(min) &&
+      Number.isFinite(max) &&
+      min > max
+    ) {
+      [min, max] = [max, min];
+    }
+    return { column: clause.column, op: 'range', min, max };
+  }
+  return { column: clause.column, op: 'in', values: [...clause.values] };
+}
+
+/** The HTTP status of a failed request, if any. */
+function statusOf(reason: unknown): number | null {
+  const status = (reason as { response?: { status?: unknown } } | null)
+    ?.response?.status;
+  return typeof status === 'number' ? status : null;
+}
+
+function isAbort(reason: unknown): boolean {
+  return (reason as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+/** The board model. */
+export class BoardModel implements IBoardModel {
+  constructor(options: BoardModel.IOptions = {}) {
+    this._fetch = options.fetchView ?? null;
+    this._debounce = Math.max(0, options.debounce ?? 150);
+    this._stateFor = options.stateFor ?? ((_, state) => state);
+  }
+
+  get changed(): ISignal<IBoardModel, void> {
+    return this._changed;
+  }
+
+  get stateChanged(): ISignal<IBoardModel, IBoardState> {
+    return this._stateChanged;
+  }
+
+  get kernelId(): string | null {
+    return this._kernelId;
+  }
+
+  get views(): ReadonlyArray<IBoardView> {
+    return this._views;
+  }
+
+  get state(): IBoardState {
+    return this._state;
+  }
+
+  /**
+   * The view to bring into sight (opened, or opened again while open);
+   * `seq` grows with every request.
+   */
+  get focus(): { id: string; seq: number } | null {
+    return this._focus;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** The state a view is (to be) computed with. */
+  stateFor(view: IViewSpec): IBoardState {
+    return this._stateFor(view, this._state);
+  }
+
+  /**
+   * Follow another kernel. The board of the previous one is kept (views,
+   * last answers, filter) and comes back when it is followed again.
+   */
+  setKernel(kernelId: string | null): void {
+    if (kernelId === this._kernelId || this._isDisposed) {
+      return;
+    }
+    this._abortAll();
+    this._generation += 1;
+    if (this._kernelId !== null) {
+      this._saved.set(this._kernelId, {
+        views: this._views,
+        state: this._state
+      });
+    }
+    this._kernelId = kernelId;
+    const saved = kernelId ? this._saved.get(kernelId) : undefined;
+    this._views = saved?.views ?? [];
+    this._state = saved?.state ?? { filter: [] };
+    this._catalog = null;
+    this._focus = null;
+    // Views that were computing when we left: ask again at the next catalog.
+    for (const view of this._views) {
+      if (view.status === 'loading' || view.status === 'waiting') {
+        this._runFor(view.id).deferred = true;
+      }
+    }
+    this._emit();
+  }
+
+  /**
+   * Take the followed kernel's catalog: views whose variables changed are
+   * computed again, views whose variables are gone say so, requests made
+   * while the kernel was busy are sent once it is idle.
+   */
+  handleCatalog(catalog: ICatalog): void {
+    if (
+      this._isDisposed ||
+      catalog.kernel_id !== this._kernelId ||
+      catalog === this._catalog
+    ) {
+      return;
+    }
+    this._catalog = catalog;
+    if (!this._isReady()) {
+      return;
+    }
+    for (const view of this._views) {
+      const current = this._fingerprints(view);
+      if (current === null) {
+        this._update(view.id, {
+          status: 'missing',
+          error: null,
+          result: null
+        });
+        this._runs.get(view.id)?.controller?.abort();
+        this._runs.delete(view.id);
+        continue;
+      }
+      const run = this._runs.get(view.id);
+      // A request scheduled by a change of the filter reads the catalog
+      // when it is sent.
+      const scheduled = view.status === 'loading' && !run?.controller;
+      const known = run?.requested ?? view.result?.fingerprints ?? null;
+      if (
+        run?.deferred ||
+        view.status === 'missing' ||
+        view.status === 'waiting' ||
+        (!scheduled && stableStringify(known) !== stableStringify(current))
+      ) {
+        void this._request(view.id);
+      }
+    }
+  }
+
+  open(spec: IViewSpec): string | null {
+    if (this._isDisposed || !this._kernelId) {
+      return null;
+    }
+    const key = viewKey(spec);
+    const existing = this._views.find(v => viewKey(v) === key);
+    if (existing) {
+      if (existing.collapsed) {
+        this._update(existing.id, { collapsed: false });
+      }
+      this._setFocus(existing.id);
+      return existing.id;
+    }
+    const view: IBoardView = {
+      id: `view-${++this._counter}`,
+      component: spec.component,
+      variables: [...spec.variables],
+      params: { ...spec.params },
+      collapsed: false,
+      status: 'loading',
+      result: null,
+      error: null,
+      state: null
+    };
+    this._views = [view, ...this._views];
+    this._setFocus(view.id);
+    void this._request(view.id);
+    return view.id;
+  }
+
+  close(id: string): void {
+    if (!this._views.some(v => v.id === id)) {
+      return;
+    }
+    this._runs.get(id)?.controller?.abort();
+    this._runs.delete(id);
+    this._views = this._views.filter(v => v.id !== id);
+    if (this._focus?.id === id) {
+      this._focus = null;
+    }
+    this._emit();
+  }
+
+  /** Close every view. */
+  closeAll(): void {
+    if (this._views.length === 0) {
+      return;
+    }
+    this._abortAll();
+    this._views = [];
+    this._focus = null;
+    this._emit();
+  }
+
+  move(id: string, delta: number): void {
+    const from = this._views.findIndex(v => v.id === id);
+    if (from < 0 || !Number.isInteger(delta) || delta === 0) {
+      return;
+    }
+    const to = Math.min(this._views.length - 1, Math.max(0, from + delta));
+    if (to === from) {
+      return;
+    }
+    const views = [...this._views];
+    const [view] = views.splice(from, 1);
+    views.splice(to, 0, view);
+    this._views = views;
+    this._emit();
+  }
+
+  setCollapsed(id: string, collapsed: boolean): void {
+    const view = this._views.find(v => v.id === id);
+    if (view && view.collapsed !== collapsed) {
+      this._update(id, { collapsed });
+    }
+  }
+
+  setParams(id: string, params: JSONObject): void {
+    const view = this._views.find(v => v.id === id);
+    if (!view) {
+      return;
+    }
+    const next = { ...view.params, ...params };
+    if (stableStringify(next) === stableStringify(view.params)) {
+      return;
+    }
+    this._update(id, { params: next });
+    void this._request(id);
+  }
+
+  setClause(clause: FilterClause): void {
+    const next = normalize(clause);
+    const filter = [...this._state.filter];
+    const i = filter.findIndex(c => c.column === next.column);
+    if (i >= 0) {
+      if (sameClause(filter[i], next)) {
+        return;
+      }
+      filter[i] = next;
+    } else {
+      filter.push(next);
+    }
+    this._setFilter(filter);
+  }
+
+  removeClause(column: string): void {
+    if (!this._state.filter.some(c => c.column === column)) {
+      return;
+    }
+    this._setFilter(this._state.filter.filter(c => c.column !== column));
+  }
+
+  toggleValue(column: string, value: Value): void {
+    const clause = this._state.filter.find(c => c.column === column);
+    if (!clause || clause.op !== 'in') {
+      this.setClause({ column, op: 'in', values: [value] });
+      return;
+    }
+    const values = clause.values.includes(value)
+      ? clause.values.filter(v => v !== value)
+      : [...clause.values, value];
+    if (values.length === 0) {
+      this.removeClause(column);
+    } else {
+      this.setClause({ column, op: 'in', values });
+    }
+  }
+
+  clearFilter(): void {
+    if (this._state.filter.length > 0) {
+      this._setFilter([]);
+    }
+  }
+
+  /** Compute a view again (e.g. after an error). */
+  refresh(id: string): void {
+    if (this._views.some(v => v.id === id)) {
+      void this._request(id);
+    }
+  }
+
+  /**
+   * Follow a catalog model: its kernel and its catalogs. Returns a
+   * disposable that stops following.
+   */
+  follow(model: ICatalogModel): IDisposable {
+    const sync = (): void => {
+      this.setKernel(model.kernelId);
+      const catalog = model.catalog;
+      if (catalog) {
+        this.handleCatalog(catalog);
+      }
+    };
+    model.stateChanged.connect(sync);
+    sync();
+    return new DisposableDelegate(() => {
+      model.stateChanged.disconnect(sync);
+    });
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._abortAll();
+    this._views = [];
+    this._saved.clear();
+    Signal.clearData(this);
+  }
+
+  /** Whether requests can be sent now (the kernel is idle). */
+  private _isReady(): boolean {
+    const catalog = this._catalog;
+    if (!catalog) {
+      // Nothing known yet: the server waits for its first catalog.
+      return true;
+    }
+    return (
+      catalog.status === 'ok' &&
+      catalog.state !== 'busy' &&
+      catalog.state !== 'restarting' &&
+      catalog.state !== 'dead'
+    );
+  }
+
+  /**
+   * The fingerprints of a view's variables in the catalog; null when one
+   * is missing; nulls when no catalog is known.
+   */
+  private _fingerprints(view: IViewSpec): Array<string | null> | null {
+    const catalog = this._catalog;
+    if (!catalog) {
+      return view.variables.map(() => null);
+    }
+    const result: Array<string | null> = [];
+    for (const name of view.variables) {
+      const entry = catalog.variables.find(v => v.name === name);
+      if (!entry) {
+        return null;
+      }
+      result.push(entry.fingerprint);
+    }
+    return result;
+  }
+
+  private _runFor(id: string): IRun {
+    let run = this._runs.get(id);
+    if (!run) {
+      run = { seq: 0, controller: null, deferred: false, requested: null };
+      this._runs.set(id, run);
+    }
+    return run;
+  }
+
+  private async _request(id: string): Promise<void> {
+    const view = this._views.find(v => v.id === id);
+    const kernelId = this._kernelId;
+    if (!view || !kernelId || this._isDisposed) {
+      return;
+    }
+    const run = this._runFor(id);
+    run.controller?.abort();
+    run.controller = null;
+    const seq = ++run.seq;
+    if (this._catalog && this._fingerprints(view) === null) {
+      run.deferred = false;
+      this._update(id, { status: 'missing', error: null, result: null });
+      return;
+    }
+    if (!this._isReady()) {
+      run.deferred = true;
+      this._update(id, { status: 'waiting', error: null });
+      return;
+    }
+    run.deferred = false;
+    run.requested = this._fingerprints(view);
+    const state = this.stateFor(view);
+    this._update(id, { status: 'loading', error: null });
+    if (!this._fetch) {
+      return;
+    }
+    const controller = new AbortController();
+    run.controller = controller;
+    const generation = this._generation;
+    const isCurrent = (): boolean =>
+      !this._isDisposed &&
+      generation === this._generation &&
+      this._runs.get(id) === run &&
+      run.seq === seq &&
+      this._views.some(v => v.id === id);
+    try {
+      const result = await this._fetch(
+        kernelId,
+        {
+          component: view.component,
+          variables: view.variables,
+          params: view.params,
+          state
+        },
+        controller.signal
+      );
+      if (!isCurrent()) {
+        return;
+      }
+      run.controller = null;
+      if (result.fingerprints.length === view.variables.length) {
+        run.requested = result.fingerprints;
+      }
+      this._update(id, { status: 'ready', result, error: null, state });
+    } catch (reason) {
+      if (!isCurrent() || isAbort(reason)) {
+        return;
+      }
+      run.controller = null;
+      if (statusOf(reason) === 409) {
+        // The kernel is busy with someone's execution: ask again when idle.
+        run.deferred = true;
+        this._update(id, { status: 'waiting', error: null });
+        return;
+      }
+      const message =
+        reason instanceof Error ? reason.message : String(reason);
+      this._update(id, {
+        status: 'error',
+        error: message || 'The view could not be computed.'
+      });
+    }
+  }
+
+  private _setFilter(filter: FilterClause[]): void {
+    this._state = { filter };
+    this._emit();
+    this._stateChanged.emit(this._state);
+    this._scheduleAll();
+  }
+
+  /**
+   * After a change of the shared state: the views whose state changes say
+   * "computing" at once and ask the server after a short quiet time, so
+   * that a brush dragged across a histogram sends one request, not twenty.
+   */
+  private _scheduleAll(): void {
+    const stale = this._views.filter(
+      view =>
+        view.status !== 'missing' &&
+        (view.state === null ||
+          stableStringify(this.stateFor(view)) !== stableStringify(view.state))
+    );
+    for (const view of stale) {
+      const run = this._runFor(view.id);
+      run.controller?.abort();
+      run.controller = null;
+      run.seq += 1;
+      if (view.status !== 'waiting') {
+        this._update(view.id, { status: 'loading', error: null });
+      }
+    }
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+    }
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      for (const view of this._views) {
+        if (
+          view.status !== 'missing' &&
+          (view.state === null ||
+            stableStringify(this.stateFor(view)) !==
+              stableStringify(view.state))
+        ) {
+          void this._request(view.id);
+        }
+      }
+    }, this._debounce);
+  }
+
+  private _update(id: string, patch: Partial<IBoardView>): void {
+    let changed = false;
+    this._views = this._views.map(view => {
+      if (view.id !== id) {
+        return view;
+      }
+      changed = true;
+      return { ...view, ...patch };
+    });
+    if (changed) {
+      this._emit();
+    }
+  }
+
+  private _setFocus(id: string): void {
+    this._focus = { id, seq: (this._focus?.seq ?? 0) + 1 };
+    this._emit();
+  }
+
+  private _abortAll(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    for (const run of this._runs.values()) {
+      run.controller?.abort();
+    }
+    this._runs.clear();
+  }
+
+  private _emit(): void {
+    if (!this._isDisposed) {
+      this._changed.emit(undefined);
+    }
+  }
+
+  private _fetch: FetchView | null;
+  private _debounce: number;
+  private _stateFor: StateFor;
+  private _kernelId: string | null = null;
+  private _views: IBoardView[] = [];
+  private _state: IBoardState = { filter: [] };
+  private _catalog: ICatalog | null = null;
+  private _runs = new Map<string, IRun>();
+  private _saved = new Map<string, ISaved>();
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _generation = 0;
+  private _counter = 0;
+  private _focus: { id: string; seq: number } | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<IBoardModel, void>(this);
+  private _stateChanged = new Signal<IBoardModel, IBoardState>(this);
+}
+
+export namespace BoardModel {
+  export interface IOptions {
+    /** How views are computed; without it views stay "computing" (tests). */
+    fetchView?: FetchView | null;
+    /** Quiet time (ms) after a change of the shared state (default 150). */
+    debounce?: number;
+    /** The state a view is computed with (default: the board's). */
+    stateFor?: StateFor;
+  }
+}

@@ -1,0 +1,267 @@
+/*
+ * One view on the board: a card with its title, controls (collapse, move
+ * up/down, close), a status line and the renderer's drawing (a generic one
+ * for a component without a renderer). A renderer that throws is caught
+ * here and its error shown as text.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  caretDownIcon,
+  caretRightIcon,
+  closeIcon,
+  moveDownIcon,
+  moveUpIcon,
+  refreshIcon
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { BoardModel } from '../board';
+import { formatDuration, formatInteger } from '../format';
+import { describeView } from '../registry';
+import { GenericView } from '../views/generic';
+import { IBoardView, ISymphonyComponents } from '../tokens';
+
+/** The title of a view: "Distribution · df · age by label". */
+export function viewTitle(
+  view: IBoardView,
+  registry: ISymphonyComponents
+): string {
+  const title = registry.title(view.component);
+  const detail = describeView(registry, view);
+  if (detail && view.variables.length > 1) {
+    return `${title} · ${detail}`;
+  }
+  return [title, view.variables.join(', '), detail].filter(Boolean).join(' · ');
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The parts of the status line of a computed view. */
+export function statusParts(
+  view: IBoardView,
+  trans: TranslationBundle
+): string[] {
+  const data = view.result?.data as { [key: string]: unknown } | undefined;
+  const parts: string[] = [];
+  if (!data || typeof data !== 'object') {
+    return parts;
+  }
+  const rows = num(data.rows);
+  const filtered = num(data.filtered_rows);
+  if (data.sampled === true) {
+    const sample = num(data.sample_rows);
+    const of = filtered ?? rows;
+    parts.push(
+      sample !== null && of !== null
+        ? trans.__('sampled: %1 of %2 rows', formatInteger(sample), formatInteger(of))
+        : trans.__('sampled')
+    );
+  }
+  const clauses = view.state?.filter.length ?? 0;
+  if (clauses > 0 && rows !== null && filtered !== null) {
+    parts.push(
+      filtered < rows
+        ? trans.__('filtered: %1 of %2 rows', formatInteger(filtered), formatInteger(rows))
+        : trans.__('the filter keeps all %1 rows', formatInteger(rows))
+    );
+  }
+  if (view.result?.cached) {
+    parts.push(trans.__('cached'));
+  }
+  return parts;
+}
+
+class RenderBoundary extends React.Component<
+  { trans: TranslationBundle; children: React.ReactNode; resetKey: unknown },
+  { error: string | null; key: unknown }
+> {
+  state = { error: null as string | null, key: undefined as unknown };
+
+  static getDerivedStateFromError(error: unknown): { error: string } {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+
+  static getDerivedStateFromProps(
+    props: { resetKey: unknown },
+    state: { error: string | null; key: unknown }
+  ): { error: string | null; key: unknown } | null {
+    // New data: try the renderer again.
+    return props.resetKey !== state.key ? { error: null, key: props.resetKey } : null;
+  }
+
+  render(): React.ReactNode {
+    if (this.state.error !== null) {
+      return (
+        <p className="jp-SymphonyView-unexpected" role="alert">
+          {this.props.trans.__('This view failed to draw: %1', this.state.error)}
+        </p>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+export interface IViewCardProps {
+  /** Prefix of the element ids (the board may be shown twice). */
+  idPrefix: string;
+  /** Move the focus to the card when the board asks to bring it into sight. */
+  takeFocus: boolean;
+  view: IBoardView;
+  index: number;
+  count: number;
+  board: BoardModel;
+  registry: ISymphonyComponents;
+  trans: TranslationBundle;
+}
+
+/** One card of the board. */
+export function ViewCard(props: IViewCardProps): JSX.Element {
+  const { view, index, count, board, registry, trans, idPrefix, takeFocus } =
+    props;
+  const title = viewTitle(view, registry);
+  const headingRef = React.useRef<HTMLHeadingElement>(null);
+  const cardRef = React.useRef<HTMLElement>(null);
+  const focus = board.focus;
+  const focusSeq = focus?.id === view.id ? focus.seq : null;
+  React.useEffect(() => {
+    if (focusSeq === null || !headingRef.current) {
+      return;
+    }
+    cardRef.current?.scrollIntoView?.({ block: 'nearest' });
+    if (takeFocus) {
+      headingRef.current.focus({ preventScroll: true });
+    }
+  }, [focusSeq]);
+
+  const renderer = registry.get(view.component);
+  const Body = renderer?.component ?? GenericView;
+  const headingId = `${idPrefix}-${view.id}-title`;
+  const bodyId = `${idPrefix}-${view.id}-body`;
+  let status: React.ReactNode = null;
+  switch (view.status) {
+    case 'loading':
+      status = trans.__('computing…');
+      break;
+    case 'waiting':
+      status = trans.__('waiting for the kernel to be idle…');
+      break;
+    case 'missing':
+      status = trans.__(
+        'The kernel does not hold %1 any more.',
+        view.variables.join(', ')
+      );
+      break;
+    case 'error':
+      status = view.error;
+      break;
+    default:
+      status = statusParts(view, trans).join(' · ');
+  }
+  const elapsed = view.result ? formatDuration(view.result.elapsed_ms) : '';
+  return (
+    <section
+      ref={cardRef}
+      className="jp-SymphonyView"
+      data-component={view.component}
+      data-variables={view.variables.join(',')}
+      data-status={view.status}
+      aria-labelledby={headingId}
+      aria-busy={view.status === 'loading'}
+    >
+      <header className="jp-SymphonyView-header">
+        <button
+          type="button"
+          className="jp-SymphonyView-iconButton jp-SymphonyView-collapse"
+          aria-expanded={!view.collapsed}
+          aria-controls={bodyId}
+          aria-label={view.collapsed ? trans.__('Expand %1', title) : trans.__('Collapse %1', title)}
+          title={view.collapsed ? trans.__('Expand') : trans.__('Collapse')}
+          onClick={() => board.setCollapsed(view.id, !view.collapsed)}
+        >
+          {view.collapsed ? (
+            <caretRightIcon.react tag="span" elementSize="small" />
+          ) : (
+            <caretDownIcon.react tag="span" elementSize="small" />
+          )}
+        </button>
+        <h4
+          ref={headingRef}
+          className="jp-SymphonyView-title"
+          id={headingId}
+          tabIndex={-1}
+          title={registry.info(view.component)?.description || title}
+        >
+          {title}
+        </h4>
+        {view.status === 'error' ? (
+          <button
+            type="button"
+            className="jp-SymphonyView-iconButton jp-SymphonyView-retry"
+            aria-label={trans.__('Compute %1 again', title)}
+            title={trans.__('Try again')}
+            onClick={() => board.refresh(view.id)}
+          >
+            <refreshIcon.react tag="span" elementSize="small" />
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="jp-SymphonyView-iconButton jp-SymphonyView-moveUp"
+          aria-label={trans.__('Move %1 up', title)}
+          title={trans.__('Move up')}
+          disabled={index === 0}
+          onClick={() => board.move(view.id, -1)}
+        >
+          <moveUpIcon.react tag="span" elementSize="small" />
+        </button>
+        <button
+          type="button"
+          className="jp-SymphonyView-iconButton jp-SymphonyView-moveDown"
+          aria-label={trans.__('Move %1 down', title)}
+          title={trans.__('Move down')}
+          disabled={index === count - 1}
+          onClick={() => board.move(view.id, 1)}
+        >
+          <moveDownIcon.react tag="span" elementSize="small" />
+        </button>
+        <button
+          type="button"
+          className="jp-SymphonyView-iconButton jp-SymphonyView-close"
+          aria-label={trans.__('Close %1', title)}
+          title={trans.__('Close')}
+          onClick={() => board.close(view.id)}
+        >
+          <closeIcon.react tag="span" elementSize="small" />
+        </button>
+      </header>
+      {!view.collapsed ? (
+        <>
+          <div
+            className="jp-SymphonyView-status"
+            data-status={view.status}
+            role={view.status === 'error' ? 'alert' : 'status'}
+            title={elapsed ? trans.__('Computed in %1', elapsed) : undefined}
+          >
+            {status}
+          </div>
+          <div className="jp-SymphonyView-body" id={bodyId}>
+            {view.result && view.status !== 'missing' ? (
+              <RenderBoundary trans={trans} resetKey={view.result}>
+                <Body
+                  view={view}
+                  data={view.result.data}
+                  result={view.result}
+                  filter={board.state.filter}
+                  board={board}
+                  trans={trans}
+                />
+              </RenderBoundary>
+            ) : null}
+          </div>
+        </>
+      ) : null}
+    </section>
+  );
+}

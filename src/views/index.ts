@@ -1,0 +1,30 @@
+/*
+ * Our renderers, registered through ISymphonyComponents the same way a
+ * third party's would be (see docs/frontend.md, "Adding a component").
+ */
+import { IDisposable } from '@lumino/disposable';
+
+import { ISymphonyComponents, IViewRenderer } from '../tokens';
+import { distributionRenderer } from './distribution';
+import { duplicatesRenderer } from './duplicates';
+import { missingRenderer } from './missing';
+import { summaryRenderer } from './summary';
+
+/** Our renderers by component name. */
+export const RENDERERS: ReadonlyArray<[string, IViewRenderer]> = [
+  ['summary', summaryRenderer],
+  ['distribution', distributionRenderer],
+  ['missing', missingRenderer],
+  ['duplicates', duplicatesRenderer]
+];
+
+/** Register our renderers; dispose the result to take them back. */
+export function registerRenderers(
+  registry: ISymphonyComponents
+): IDisposable[] {
+  return RENDERERS.map(([name, renderer]) =>
+    registry.register(name, renderer)
+  );
+}
+
+export { distributionRenderer, duplicatesRenderer, missingRenderer, summaryRenderer };

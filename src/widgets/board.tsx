@@ -1,0 +1,209 @@
+/*
+ * The board: the active filter as removable chips, then the open views as
+ * cards. Rendered in the side panel, and in the main area by the
+ * "Symphony: Open board in main area" command.
+ *
+ * DOM hooks:
+ *   .jp-SymphonyBoard                        the board
+ *   .jp-SymphonyBoard-filters                the filter chips
+ *     .jp-SymphonyBoard-chip[data-column]    one clause; its × removes it
+ *   .jp-SymphonyView[data-component][data-variables][data-status]
+ *     .jp-SymphonyView-status / .jp-SymphonyView-body
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import { launchIcon, ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { BoardModel } from '../board';
+import { ViewCard } from '../components/viewcard';
+import { formatNumber } from '../format';
+import { FilterClause, ISymphonyComponents } from '../tokens';
+
+function boundText(value: number | string | null): string {
+  if (value === null) {
+    return '…';
+  }
+  return typeof value === 'number' ? formatNumber(value) : value;
+}
+
+/** A clause as text: "age: 30 – 50", "city: Paris, Lyon". */
+export function clauseText(clause: FilterClause, trans: TranslationBundle): string {
+  if (clause.op === 'range') {
+    return `${clause.column}: ${boundText(clause.min)} – ${boundText(clause.max)}`;
+  }
+  const values = clause.values.map(v =>
+    v === null ? trans.__('(missing)') : String(v)
+  );
+  const shown = values.slice(0, 3).join(', ');
+  return `${clause.column}: ${shown}${values.length > 3 ? ` +${values.length - 3}` : ''}`;
+}
+
+export interface IBoardViewProps {
+  board: BoardModel;
+  registry: ISymphonyComponents;
+  trans: TranslationBundle;
+  /** Prefix of element ids, unique per place the board is shown. */
+  idPrefix?: string;
+  /** Move the focus to a view opened (the side panel does). */
+  takeFocus?: boolean;
+  /** Show the board in the main area too (a button in the heading). */
+  onOpenInMain?: () => void;
+}
+
+/** The filter chips. */
+function Filters(props: IBoardViewProps): JSX.Element | null {
+  const { board, trans } = props;
+  const filter = board.state.filter;
+  if (filter.length === 0) {
+    return null;
+  }
+  return (
+    <div
+      className="jp-SymphonyBoard-filters"
+      role="group"
+      aria-label={trans.__('Filter applied to every view')}
+    >
+      <span className="jp-SymphonyBoard-filtersLabel">{trans.__('Filter')}</span>
+      {filter.map(clause => {
+        const text = clauseText(clause, trans);
+        return (
+          <span
+            key={clause.column}
+            className="jp-SymphonyBoard-chip"
+            data-column={clause.column}
+            data-op={clause.op}
+            title={text}
+          >
+            <span className="jp-SymphonyBoard-chipText">{text}</span>
+            <button
+              type="button"
+              className="jp-SymphonyBoard-chipRemove"
+              aria-label={trans.__('Remove the filter on %1', clause.column)}
+              onClick={() => board.removeClause(clause.column)}
+            >
+              ×
+            </button>
+          </span>
+        );
+      })}
+      {filter.length > 1 ? (
+        <button
+          type="button"
+          className="jp-SymphonyView-button jp-SymphonyBoard-clear"
+          onClick={() => board.clearFilter()}
+        >
+          {trans.__('Clear all')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** The board: filter chips and cards. Renders nothing when it is empty. */
+export function BoardView(props: IBoardViewProps): JSX.Element | null {
+  const {
+    board,
+    registry,
+    trans,
+    idPrefix = 'jp-SymphonyBoard',
+    takeFocus = false,
+    onOpenInMain
+  } = props;
+  const headingId = `${idPrefix}-heading`;
+  const views = board.views;
+  if (views.length === 0 && board.state.filter.length === 0) {
+    return null;
+  }
+  return (
+    <section className="jp-SymphonyBoard" aria-labelledby={headingId}>
+      <h3 className="jp-SymphonyPanel-sectionTitle" id={headingId}>
+        {trans.__('Board')}
+        <span className="jp-SymphonyPanel-count">{views.length}</span>
+        {views.length > 1 ? (
+          <button
+            type="button"
+            className="jp-SymphonyView-button jp-SymphonyBoard-closeAll"
+            onClick={() => board.closeAll()}
+          >
+            {trans.__('Close all')}
+          </button>
+        ) : null}
+        {onOpenInMain ? (
+          <button
+            type="button"
+            className="jp-SymphonyView-iconButton jp-SymphonyBoard-openInMain"
+            aria-label={trans.__('Open the board in the main area')}
+            title={trans.__('Open the board in the main area')}
+            onClick={onOpenInMain}
+          >
+            <launchIcon.react tag="span" elementSize="small" />
+          </button>
+        ) : null}
+      </h3>
+      <Filters {...props} />
+      {views.length === 0 ? (
+        <p className="jp-SymphonyView-note">
+          {trans.__('No view is open. Open one from a finding or a suggestion.')}
+        </p>
+      ) : (
+        <div className="jp-SymphonyBoard-views">
+          {views.map((view, i) => (
+            <ViewCard
+              key={view.id}
+              idPrefix={idPrefix}
+              takeFocus={takeFocus}
+              view={view}
+              index={i}
+              count={views.length}
+              board={board}
+              registry={registry}
+              trans={trans}
+            />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The board as a widget of its own (main area). */
+export class BoardWidget extends ReactWidget {
+  constructor(options: IBoardViewProps) {
+    super();
+    this._props = options;
+    this.addClass('jp-SymphonyBoardWidget');
+    options.board.changed.connect(this._onChange, this);
+    options.registry.changed.connect(this._onChange, this);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._props.board.changed.disconnect(this._onChange, this);
+    this._props.registry.changed.disconnect(this._onChange, this);
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    const { board, trans } = this._props;
+    return (
+      <div className="jp-SymphonyBoardWidget-content">
+        <BoardView {...this._props} idPrefix="jp-SymphonyBoardWidget" />
+        {board.views.length === 0 && board.state.filter.length === 0 ? (
+          <p className="jp-SymphonyView-note">
+            {board.kernelId
+              ? trans.__('No view is open. Open one from a finding or a suggestion in the Symphony panel.')
+              : trans.__('Open a notebook with a kernel to see its board.')}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+
+  private _onChange(): void {
+    this.update();
+  }
+
+  private _props: IBoardViewProps;
+}
