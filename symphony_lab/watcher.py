@@ -39,6 +39,7 @@ from .kernel.protocol import ENTRY_EXPRESSION, METADATA_KEY
 EXPRESSION_KEY = "symphony_lab"
 _INITIALLY_BUSY = "<busy before we started watching>"
 FIRST_REQUEST_TIMEOUT = 3.0
+NUDGE_INTERVAL = 2.0
 MAX_RETRY_DELAY = 30.0
 
 
@@ -417,11 +418,28 @@ class KernelWatcher:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         msg_id = msg["header"]["msg_id"]
         self._pending[msg_id] = future
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         try:
             self._client.shell_channel.send(msg)
-            return await asyncio.wait_for(future, timeout)
+            while True:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise asyncio.TimeoutError()
+                try:
+                    return await asyncio.wait_for(asyncio.shield(future), min(NUDGE_INTERVAL, remaining))
+                except asyncio.TimeoutError:
+                    if future.done():
+                        return future.result()
+                    # No answer yet. If nobody else's execution runs, our request may be sitting
+                    # unread (ipykernel 7 can leave a message unread until the next one arrives):
+                    # a cheap kernel_info request makes the kernel read its queue.
+                    if not self._foreign_busy and self._client is not None and self._session is not None:
+                        self._client.shell_channel.send(self._session.msg("kernel_info_request", {}))
         finally:
             self._pending.pop(msg_id, None)
+            if not future.done():
+                future.cancel()
 
     def _fail_pending(self, exc: BaseException) -> None:
         for future in self._pending.values():

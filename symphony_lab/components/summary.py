@@ -35,7 +35,9 @@ class Summary(Component):
             return []
         out = []
         for col in profile["columns"]:
-            if col.get("distinct") is not None and col["distinct"] <= 1:
+            # One value and nothing missing (or nothing at all): no information. One value with
+            # missing values is a flag (present / missing), which can matter: not reported.
+            if col.get("distinct") == 0 or (col.get("distinct") == 1 and col["missing"] == 0):
                 what = "only missing values" if col["distinct"] == 0 else "one value"
                 out.append(
                     Finding(
