@@ -250,3 +250,31 @@ async def test_outliers_and_correlations_find_what_was_planted(kernel, user, wai
     cols = [c["name"] for c in corr["data"]["columns"]]
     i, j = cols.index("height"), cols.index("noise")
     assert abs(corr["data"]["matrix"][i][j]) < 0.1
+
+
+async def test_table_pages_sort_and_follow_the_filter(kernel, user, wait_catalog, jp_fetch):
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run(
+        "import numpy as np, pandas as pd\n"
+        "t = pd.DataFrame({'k': np.arange(1000) % 97, 'v': np.arange(1000.0), 's': [f'r{i}' for i in range(1000)]})\n"
+        "t.loc[5, 'v'] = np.nan\n"
+    )
+    await wait_catalog(kernel_id, lambda c: "t" in names(c))
+    first = await view(jp_fetch, kernel_id, {"component": "table", "variables": ["t"], "params": {"page_size": 10}})
+    assert first["data"]["pages"] == 100 and first["data"]["index"] == list(range(10))
+    assert [c["name"] for c in first["data"]["columns"]] == ["k", "v", "s"]
+    assert first["data"]["values"][5] == [5, None, "r5"]
+    desc = await view(jp_fetch, kernel_id, {"component": "table", "variables": ["t"], "params": {"page_size": 3, "sort": "v", "descending": True}})
+    assert [row[1] for row in desc["data"]["values"]] == [999.0, 998.0, 997.0]
+    # k == 0 on 11 rows (0, 97, ..., 970): sorted by k, positions 9 to 11 are 0, 0, 1.
+    page3 = await view(jp_fetch, kernel_id, {"component": "table", "variables": ["t"], "params": {"page_size": 3, "page": 3, "sort": "k"}})
+    assert [row[0] for row in page3["data"]["values"]] == [0, 0, 1]
+    last = await view(jp_fetch, kernel_id, {"component": "table", "variables": ["t"], "params": {"page_size": 10, "page": 99, "sort": "v"}})
+    assert last["data"]["values"][-1][1] is None  # missing values sort last
+    state = {"filter": [{"column": "k", "op": "range", "min": 0, "max": 0}]}
+    filtered = await view(jp_fetch, kernel_id, {"component": "table", "variables": ["t"], "state": state})
+    assert filtered["data"]["filtered_rows"] == 11 and {row[0] for row in filtered["data"]["values"]} == {0}
+    with pytest.raises(HTTPClientError) as info:
+        await view(jp_fetch, kernel_id, {"component": "table", "variables": ["t"], "params": {"sort": "zzz"}})
+    assert info.value.code == 400
