@@ -63,12 +63,11 @@ class Correlations(Component):
         import numpy as np
         import pandas as pd
 
-        from ..kernel.frames import Rows, apply_filter, column_kind
+        from ..kernel.frames import column_kind, view_rows
         from ..kernel.safe import safe_label
 
         (df,) = objects
-        filtered = apply_filter(df, state)
-        rows = Rows.of(filtered, MAX_ROWS)
+        rows = view_rows(df, state, MAX_ROWS)
         frame = rows.frame
         chosen: list[tuple[str, Any, str]] = []
         for label in frame.columns:
@@ -115,9 +114,7 @@ class Correlations(Component):
             key=lambda p: -abs(p["value"]),
         )[:20]
         return {
-            "rows": int(len(df)),
-            "filtered_rows": int(len(filtered)),
-            "sampled": rows.sampled,
+            **rows.counts(),
             "method": params["method"],
             "columns": [{"name": c[0], "kind": c[2]} for c in chosen],
             "matrix": [[round(float(v), 4) for v in row] for row in matrix],

@@ -73,7 +73,7 @@ class Distribution(Component):
         import numpy as np
         import pandas as pd
 
-        from ..kernel.frames import Rows, apply_filter, column_kind, json_value, resolve_column
+        from ..kernel.frames import column_kind, json_value, resolve_column, view_rows
 
         (df,) = objects
         if "column" not in params:
@@ -83,8 +83,7 @@ class Distribution(Component):
             by = resolve_column(df, params["by"]) if params.get("by") else None
         except KeyError as exc:
             raise ParamError(f"no column {exc.args[0]!r} in this frame") from None
-        filtered = apply_filter(df, state)
-        rows = Rows.of(filtered, MAX_ROWS)
+        rows = view_rows(df, state, MAX_ROWS)
         frame = rows.frame
         values = frame[column]
         kind = column_kind(values)
@@ -99,9 +98,7 @@ class Distribution(Component):
             "column": params["column"],
             "by": params.get("by"),
             "kind": kind,
-            "rows": int(len(df)),
-            "filtered_rows": int(len(filtered)),
-            "sampled": rows.sampled,
+            **rows.counts(),
             "missing": int(values.isna().sum()),
         }
         if kind in ("numeric", "datetime"):

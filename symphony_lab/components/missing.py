@@ -60,12 +60,11 @@ class MissingValues(Component):
     def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
-        from ..kernel.frames import Rows, apply_filter
+        from ..kernel.frames import view_rows
         from ..kernel.safe import safe_label
 
         (df,) = objects
-        filtered = apply_filter(df, state)
-        rows = Rows.of(filtered, MAX_ROWS)
+        rows = view_rows(df, state, MAX_ROWS)
         frame = rows.frame
         isna = frame.isna()
         per_column = isna.sum()
@@ -84,9 +83,7 @@ class MissingValues(Component):
                 row = np.unpackbits(keys[i])[: len(with_missing)].astype(bool)
                 patterns.append({"columns": [labels[with_missing[j]] for j in np.flatnonzero(row)], "count": int(counts[i])})
         return {
-            "rows": int(len(df)),
-            "filtered_rows": int(len(filtered)),
-            "sampled": rows.sampled,
+            **rows.counts(),
             "complete_rows": int((~isna.any(axis=1)).sum()) if len(frame) else 0,
             "columns": columns,
             "patterns": patterns,

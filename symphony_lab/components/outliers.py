@@ -37,12 +37,11 @@ class Outliers(Component):
         import numpy as np
         import pandas as pd
 
-        from ..kernel.frames import Rows, apply_filter, column_kind, json_value
+        from ..kernel.frames import column_kind, json_value, view_rows
         from ..kernel.safe import safe_label
 
         (df,) = objects
-        filtered = apply_filter(df, state)
-        rows = Rows.of(filtered, MAX_ROWS)
+        rows = view_rows(df, state, MAX_ROWS)
         frame = rows.frame
         numeric: list[np.ndarray] = []
         numeric_names: list[str] = []
@@ -75,7 +74,7 @@ class Outliers(Component):
                 rarity_names.append(safe_label(label))
         used = numeric_names + rarity_names
         if not used or len(frame) == 0:
-            return {"rows": int(len(df)), "filtered_rows": int(len(filtered)), "sampled": rows.sampled, "columns": used, "outliers": []}
+            return {**rows.counts(), "columns": used, "outliers": []}
         n = len(frame)
         contributions = np.zeros((len(used), n))
         if numeric:
@@ -104,9 +103,7 @@ class Outliers(Component):
                 }
             )
         return {
-            "rows": int(len(df)),
-            "filtered_rows": int(len(filtered)),
-            "sampled": rows.sampled,
+            **rows.counts(),
             "columns": used,
             "preview_columns": [safe_label(c) for c in preview],
             "median_score": round(float(np.median(score)), 4),

@@ -69,12 +69,11 @@ class Summary(Component):
         import numpy as np
         import pandas as pd
 
-        from ..kernel.frames import Rows, apply_filter, column_kind, json_value
+        from ..kernel.frames import column_kind, json_value, view_rows
         from ..kernel.safe import safe_label
 
         (df,) = objects
-        filtered = apply_filter(df, state)
-        rows = Rows.of(filtered, MAX_ROWS)
+        rows = view_rows(df, state, MAX_ROWS)
         frame = rows.frame
         n = len(frame)
         columns = []
@@ -111,11 +110,4 @@ class Summary(Component):
                 except TypeError:
                     pass
             columns.append(info)
-        return {
-            "rows": int(len(df)),
-            "filtered_rows": int(len(filtered)),
-            "columns_total": int(df.shape[1]),
-            "sampled": rows.sampled,
-            "sample_rows": n,
-            "columns": columns,
-        }
+        return {**rows.counts(), "columns_total": int(df.shape[1]), "columns": columns}

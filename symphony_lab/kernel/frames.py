@@ -36,6 +36,26 @@ class Rows:
         return cls(df.take(positions), n, True)
 
 
+@dataclass
+class ViewRows:
+    """What a view computes on: the frame's rows that pass the board's filter, sampled if too many."""
+
+    frame: pd.DataFrame
+    rows: int  # in the whole frame
+    filtered: int  # passing the filter
+    sampled: bool
+
+    def counts(self) -> dict[str, Any]:
+        """The fields every view reports about its rows."""
+        return {"rows": self.rows, "filtered_rows": self.filtered, "sampled": self.sampled, "sample_rows": len(self.frame)}
+
+
+def view_rows(df: pd.DataFrame, state: dict[str, Any] | None, max_rows: int) -> ViewRows:
+    filtered = apply_filter(df, state)
+    sample = Rows.of(filtered, max_rows)
+    return ViewRows(sample.frame, int(len(df)), int(len(filtered)), sample.sampled)
+
+
 def column_kind(series: pd.Series) -> str:
     """numeric | boolean | datetime | categorical | text, by dtype (never by looking at values)."""
     dtype = series.dtype
