@@ -291,3 +291,21 @@ def test_known_fingerprints_shorten_the_reply():
     df.iloc[0, 0] = 5
     result = take_catalog(ns, CatalogOptions(), {"df": full["df"]["fingerprint"]})
     assert "unchanged" not in result["variables"][0]
+
+
+def test_row_hashes_agree_with_pandas_on_duplicates():
+    from symphony_lab.kernel.frames import row_hashes
+
+    rng = np.random.default_rng(0)
+    frames = [
+        pd.DataFrame(rng.integers(0, 3, (5000, 4))),  # many true duplicates
+        pd.DataFrame(rng.integers(0, 100, (5000, 10)).astype(float)),  # floats of small integers
+        pd.DataFrame({"f": rng.choice([0.0, -0.0, np.nan, 1.5], 5000), "s": rng.choice(["a", "b"], 5000),
+                      "c": pd.Categorical(rng.choice(["x", "y"], 5000)), "n": pd.array(rng.choice([1, None], 5000), dtype="Int64")}),
+    ]
+    for df in frames:
+        ours = pd.Series(row_hashes(df)).duplicated(keep=False).to_numpy()
+        assert (ours == df.duplicated(keep=False).to_numpy()).all()
+    swapped = pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 1.0]})
+    h = row_hashes(swapped)
+    assert h[0] != h[1]

@@ -70,10 +70,61 @@ def column_kind(series: pd.Series) -> str:
     return "text"
 
 
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _finalize(h: np.ndarray) -> np.ndarray:
+    """A 64-bit finalizer (xor-shift-multiply), in place."""
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+def _numeric_bits(values: np.ndarray) -> np.ndarray | None:
+    """The column's values as uint64 bit patterns such that equal values give equal bits."""
+    kind = values.dtype.kind
+    if kind == "f":
+        as64 = values.astype(np.float64, copy=False) + 0.0  # -0.0 becomes 0.0 (a new array)
+        as64[np.isnan(as64)] = np.nan  # one NaN bit pattern
+        return as64.view(np.uint64)
+    if kind in "iu":
+        return values.astype(np.int64, copy=False).view(np.uint64) if kind == "i" else values.astype(np.uint64, copy=False)
+    if kind == "b":
+        return values.astype(np.uint64)
+    return None
+
+
 def row_hashes(df: pd.DataFrame, columns: list[Any] | None = None) -> np.ndarray:
-    """A 64-bit hash of each row's values (not its index label): equal rows hash equal."""
+    """A 64-bit hash of each row's values (not its index label): equal rows hash equal.
+
+    Numeric numpy columns are mixed in place from their bit patterns (two passes per column); other
+    columns (strings, categories, nullable, datetimes with zones) go through pandas' hashing."""
     frame = df if columns is None else df[columns]
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    h = np.zeros(len(frame), dtype=np.uint64)
+    others: list[int] = []
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j]
+        values = col.array if not isinstance(col.dtype, np.dtype) else col.to_numpy()
+        bits = _numeric_bits(values) if isinstance(values, np.ndarray) else None
+        if bits is None:
+            others.append(j)
+            continue
+        # Fold the high bits (a float's exponent and top of mantissa) down before multiplying,
+        # which only carries information upward; then spread h's own high bits down again.
+        folded = bits >> np.uint64(32)
+        folded ^= bits
+        h ^= folded
+        h += np.uint64(j + 1)
+        h *= _MULTIPLIER
+        h ^= h >> np.uint64(29)
+    if others:
+        rest = pd.util.hash_pandas_object(frame.iloc[:, others], index=False).to_numpy()
+        h ^= rest
+        h *= _MULTIPLIER
+    return _finalize(h)
 
 
 def json_value(value: Any) -> Any:
