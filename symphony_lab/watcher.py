@@ -497,9 +497,6 @@ class KernelWatcher:
         if msg_type == "execute_input":
             if parent_id:
                 self._user_executions.add(parent_id)
-            count = content.get("execution_count")
-            if isinstance(count, int):
-                self._last_seen_count = count
         elif msg_type == "status":
             state = content.get("execution_state")
             if parent.get("msg_type") not in ("execute_request", None):
@@ -541,8 +538,6 @@ class KernelWatcher:
                 elif self.catalog.state != STARTING:
                     self.catalog.state = STARTING
                     self._notify()
-
-    _last_seen_count: int | None = None
 
 
 __all__ = ["KernelWatcher", "WatcherConfig", "KernelGone", "OK"]
