@@ -117,8 +117,16 @@ describe('ComponentRegistry', () => {
     registry.changed.connect(() => changes.push(1));
     const handles = registerRenderers(registry);
     expect(registry.names).toEqual(RENDERERS.map(([name]) => name));
-    expect(registry.names).toEqual(['summary', 'distribution', 'missing', 'duplicates']);
-    expect(changes).toHaveLength(4);
+    expect(registry.names).toEqual([
+      'summary',
+      'distribution',
+      'missing',
+      'duplicates',
+      'correlations',
+      'outliers',
+      'table'
+    ]);
+    expect(changes).toHaveLength(7);
     handles.forEach(h => h.dispose());
     expect(registry.names).toEqual([]);
   });

@@ -5,17 +5,23 @@
 import { IDisposable } from '@lumino/disposable';
 
 import { ISymphonyComponents, IViewRenderer } from '../tokens';
+import { correlationsRenderer } from './correlations';
 import { distributionRenderer } from './distribution';
 import { duplicatesRenderer } from './duplicates';
 import { missingRenderer } from './missing';
+import { outliersRenderer } from './outliers';
 import { summaryRenderer } from './summary';
+import { tableRenderer } from './table';
 
 /** Our renderers by component name. */
 export const RENDERERS: ReadonlyArray<[string, IViewRenderer]> = [
   ['summary', summaryRenderer],
   ['distribution', distributionRenderer],
   ['missing', missingRenderer],
-  ['duplicates', duplicatesRenderer]
+  ['duplicates', duplicatesRenderer],
+  ['correlations', correlationsRenderer],
+  ['outliers', outliersRenderer],
+  ['table', tableRenderer]
 ];
 
 /** Register our renderers; dispose the result to take them back. */
@@ -27,4 +33,12 @@ export function registerRenderers(
   );
 }
 
-export { distributionRenderer, duplicatesRenderer, missingRenderer, summaryRenderer };
+export {
+  correlationsRenderer,
+  distributionRenderer,
+  duplicatesRenderer,
+  missingRenderer,
+  outliersRenderer,
+  summaryRenderer,
+  tableRenderer
+};
