@@ -103,6 +103,48 @@ export function shortType(type: string): string {
 }
 
 /**
+ * The public path of a qualified type: private modules (a part starting
+ * with "_", as in "sklearn.ensemble._forest.RandomForestClassifier") are
+ * left out, since packages re-export their classes from the public module:
+ * "sklearn.ensemble.RandomForestClassifier". The last part (the class
+ * itself) is always kept.
+ */
+export function publicType(type: string): string {
+  const parts = type.split('.');
+  if (parts.length < 2 || parts.some(part => part === '')) {
+    return type;
+  }
+  const last = parts[parts.length - 1];
+  const modules = parts.slice(0, -1).filter(part => !part.startsWith('_'));
+  return [...modules, last].join('.');
+}
+
+/**
+ * Split a message on Markdown-style backticks: "`income` in train" ->
+ * [{code: true, text: "income"}, {code: false, text: " in train"}]. An
+ * unpaired backtick is kept as text.
+ */
+export function splitTicks(
+  text: string
+): Array<{ text: string; code: boolean }> {
+  const parts: Array<{ text: string; code: boolean }> = [];
+  const re = /`([^`]+)`/g;
+  let last = 0;
+  let match: RegExpExecArray | null;
+  while ((match = re.exec(text)) !== null) {
+    if (match.index > last) {
+      parts.push({ text: text.slice(last, match.index), code: false });
+    }
+    parts.push({ text: match[1], code: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) {
+    parts.push({ text: text.slice(last), code: false });
+  }
+  return parts;
+}
+
+/**
  * A list of labels capped at `max` items: ["a", "b", "c"], 2 ->
  * "a, b, … (+1)".
  */

@@ -3,9 +3,12 @@ of entries, and gathers the components' findings. Pure and deterministic: same i
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import logging
+from typing import Any, Iterable, Sequence
 
 from .components.base import Component, Context, Finding, Suggestion
+
+log = logging.getLogger(__name__)
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 PROFILED_KINDS = ("dataframe", "series")
@@ -37,6 +40,18 @@ def candidate_pairs(variables: Iterable[dict[str, Any]]) -> list[tuple[str, str]
     return pairs
 
 
+def _ask(component: Component, entries: Sequence[dict[str, Any]], context: Context) -> tuple[Suggestion | None, list[Finding]]:
+    """One component's suggestion and findings; a component that fails is logged and left out, so one
+    faulty (perhaps third-party) component never takes the others' suggestions with it."""
+    try:
+        suggestion = component.suggest(entries, context)
+        findings = component.findings(entries, context) if len(entries) == 1 else []
+        return suggestion, list(findings)
+    except Exception:
+        log.exception("symphony-lab: component %s failed on %s", component.name, [e.get("name") for e in entries])
+        return None, []
+
+
 def rank(
     variables: list[dict[str, Any]], context: Context, components: dict[str, Component]
 ) -> tuple[list[Suggestion], list[Finding]]:
@@ -53,16 +68,16 @@ def rank(
                 continue
             if component.arity[0] > 1:
                 continue
-            suggestion = component.suggest([entry], context)
+            suggestion, found = _ask(component, [entry], context)
             if suggestion is not None:
                 suggestions.append(suggestion)
-            findings.extend(component.findings([entry], context))
+            findings.extend(found)
     by_name = {v["name"]: v for v in variables}
     for a, b in context.overlaps:
         if a in by_name and b in by_name:
             for component in components.values():
                 if component.arity[0] <= 2 <= component.arity[1]:
-                    suggestion = component.suggest([by_name[b], by_name[a]], context)
+                    suggestion, _ = _ask(component, [by_name[b], by_name[a]], context)
                     if suggestion is not None:
                         suggestions.append(suggestion)
     suggestions.sort(key=lambda s: (-s.score, order.get(s.variables[0], 1 << 30), s.component, s.variables))

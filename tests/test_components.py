@@ -27,6 +27,7 @@ train = pd.concat([train, train.iloc[:37]], ignore_index=True)      # planted: 3
 fresh = pd.DataFrame({"age": 200.0 + np.arange(300), "income": 1.0, "sex": "F", "country": "NL", "label": "ok"})
 test = pd.concat([train.iloc[500:712], fresh], ignore_index=True)   # planted: 212 test rows also in train
 del fresh
+y_train = train["label"]                                           # a Series: 1-d shape, a label by its name
 """
 
 
@@ -81,6 +82,8 @@ async def test_findings_name_the_planted_issues(planted, jp_fetch):
     assert any(f["evidence"]["column"] == "income" for f in by_kind["mostly_missing"])
     rare = next(f for f in by_kind["rare_class"] if f["variables"] == ["train"])
     assert rare["evidence"]["class"] == "fraud"
+    rare_series = next(f for f in by_kind["rare_class"] if f["variables"] == ["y_train"])
+    assert rare_series["evidence"]["class"] == "fraud"
     # Severity orders them: high first.
     severities = [f["severity"] for f in result["findings"]]
     assert severities == sorted(severities, key=["high", "medium", "low"].index)
@@ -93,6 +96,8 @@ async def test_suggestions_rank_matching_components_first(planted, jp_fetch):
     assert top[0]["component"] == "duplicates" and top[0]["variables"] == ["test", "train"]
     assert "212 rows of test also appear in train" in top[0]["reason"]
     assert top[1]["component"] == "duplicates" and top[1]["variables"] == ["train"]
+    series_suggestions = [s["component"] for s in result["suggestions"] if s["variables"] == ["y_train"]]
+    assert "summary" in series_suggestions and "distribution" in series_suggestions
     train_suggestions = [s["component"] for s in result["suggestions"] if s["variables"] == ["train"]]
     assert train_suggestions.index("missing") < train_suggestions.index("summary")
     # Deterministic: asking again gives the same answer.

@@ -5,7 +5,9 @@ import {
   formatList,
   formatShape,
   formatTime,
-  shortType
+  publicType,
+  shortType,
+  splitTicks
 } from '../format';
 
 describe('formatInteger', () => {
@@ -98,6 +100,37 @@ describe('shortType', () => {
     expect(shortType('pandas.core.frame.DataFrame')).toBe('DataFrame');
     expect(shortType('ndarray')).toBe('ndarray');
     expect(shortType('odd.')).toBe('odd.');
+  });
+});
+
+describe('publicType', () => {
+  it('drops private modules and keeps the class', () => {
+    expect(publicType('sklearn.ensemble._forest.RandomForestClassifier')).toBe(
+      'sklearn.ensemble.RandomForestClassifier'
+    );
+    expect(publicType('pandas.DataFrame')).toBe('pandas.DataFrame');
+    expect(publicType('mod._Private')).toBe('mod._Private');
+    expect(publicType('ndarray')).toBe('ndarray');
+    expect(publicType('odd.')).toBe('odd.');
+  });
+});
+
+describe('splitTicks', () => {
+  it('splits text on paired backticks', () => {
+    expect(splitTicks('`income` in train is 70% missing')).toEqual([
+      { text: 'income', code: true },
+      { text: ' in train is 70% missing', code: false }
+    ]);
+    expect(splitTicks('a `b` c `d`')).toEqual([
+      { text: 'a ', code: false },
+      { text: 'b', code: true },
+      { text: ' c ', code: false },
+      { text: 'd', code: true }
+    ]);
+    expect(splitTicks('one ` tick')).toEqual([
+      { text: 'one ` tick', code: false }
+    ]);
+    expect(splitTicks('')).toEqual([]);
   });
 });
 

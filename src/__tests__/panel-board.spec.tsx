@@ -203,4 +203,29 @@ describe('SymphonyPanel: findings, suggestions, board', () => {
       'mostly_missing'
     ]);
   });
+
+  it('sets text between backticks as code, still as text', async () => {
+    await settle(() =>
+      model.handleSuggestions(
+        suggestions('k1', {
+          suggestions: [],
+          findings: [
+            {
+              kind: 'mostly_missing',
+              severity: 'medium',
+              variables: ['df'],
+              message: '`<b>income</b>` in df is 70% missing',
+              component: 'missing',
+              params: {},
+              evidence: {}
+            }
+          ]
+        })
+      )
+    );
+    const message = $('.jp-SymphonyPanel-findingMessage');
+    expect(message?.textContent).toBe('<b>income</b> in df is 70% missing');
+    expect(message?.querySelector('code')?.textContent).toBe('<b>income</b>');
+    expect(message?.querySelector('b')).toBeNull();
+  });
 });

@@ -107,6 +107,53 @@ describe('SymphonyPanel', () => {
     expect($('.jp-SymphonyPanel-memory')).toBeNull();
   });
 
+  it('lays every entry out the same and shows a model\'s public type', async () => {
+    await settle(() => {
+      model.setSource(source('k1'));
+      model.handleCatalog(
+        catalog('k1', {
+          variables: [
+            dataframe('train', {
+              columns: [{ name: 'mean concave points', dtype: 'float64' }],
+              columns_total: 1
+            }),
+            variable('clf', 'model', {
+              type: 'sklearn.ensemble._forest.RandomForestClassifier',
+              model: { fitted: true }
+            })
+          ]
+        })
+      );
+    });
+    // Name and badge together, then shape, type, memory in the summary.
+    const clf = $('.jp-SymphonyPanel-variable[data-name="clf"]');
+    const head = clf?.querySelector('.jp-SymphonyPanel-head');
+    expect(head?.querySelector('.jp-SymphonyPanel-name')?.textContent).toBe('clf');
+    expect(head?.querySelector('.jp-SymphonyPanel-badge')?.textContent).toBe(
+      'fitted'
+    );
+    const typeName = clf?.querySelector('.jp-SymphonyPanel-typeName');
+    expect(typeName?.textContent).toBe('sklearn.ensemble.RandomForestClassifier');
+    expect(typeName?.getAttribute('title')).toBe(
+      'sklearn.ensemble._forest.RandomForestClassifier'
+    );
+    expect(typeName?.querySelectorAll('wbr')).toHaveLength(2);
+    const train = $('.jp-SymphonyPanel-variable[data-name="train"]');
+    expect(
+      Array.from(
+        train?.querySelector('summary')?.children ?? [],
+        child => child.className
+      )
+    ).toEqual([
+      'jp-SymphonyPanel-head',
+      'jp-SymphonyPanel-shape',
+      'jp-SymphonyPanel-type',
+      'jp-SymphonyPanel-memory'
+    ]);
+    const name = train?.querySelector('.jp-SymphonyPanel-columnName');
+    expect(name?.getAttribute('title')).toBe('mean concave points');
+  });
+
   it('uses <details>/<summary> so entries open from the keyboard', async () => {
     await settle(() => {
       model.setSource(source('k1'));
@@ -216,6 +263,10 @@ describe('SymphonyPanel', () => {
     expect($('.jp-SymphonyPanel-state')?.textContent).toContain(
       'Run a cell that creates a DataFrame'
     );
+    expect($('.jp-SymphonyPanel-state code')?.textContent).toBe(
+      'df = pd.read_csv(…)'
+    );
+    expect($('.jp-SymphonyPanel-state')?.textContent).not.toContain('undefined');
   });
 
   it('filters by name', async () => {

@@ -12,6 +12,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { splitTicks } from '../format';
 import { viewKey } from '../suggestions';
 import {
   IFinding,
@@ -30,6 +31,26 @@ function severityLabel(severity: Severity, trans: TranslationBundle): string {
     default:
       return trans.__('low');
   }
+}
+
+/**
+ * A message from the server with Markdown-style backticks: the text between
+ * them is set as <code>. Text nodes only, never HTML.
+ */
+export function TickedText(props: { text: string }): JSX.Element {
+  return (
+    <>
+      {splitTicks(props.text).map((part, i) =>
+        part.code ? (
+          <code key={i} className="jp-SymphonyPanel-code">
+            {part.text}
+          </code>
+        ) : (
+          <React.Fragment key={i}>{part.text}</React.Fragment>
+        )
+      )}
+    </>
+  );
 }
 
 export interface IFindingsProps {
@@ -93,7 +114,7 @@ export function Findings(props: IFindingsProps): JSX.Element | null {
                   <span className="jp-SymphonyView-srOnly">:</span>
                 </span>
                 <span className="jp-SymphonyPanel-findingMessage">
-                  {finding.message}
+                  <TickedText text={finding.message} />
                 </span>
               </button>
             </li>
@@ -173,7 +194,7 @@ export function SuggestionList(props: ISuggestionListProps): JSX.Element | null 
                 </span>
                 {suggestion.reason ? (
                   <span className="jp-SymphonyPanel-suggestionReason">
-                    {suggestion.reason}
+                    <TickedText text={suggestion.reason} />
                   </span>
                 ) : null}
               </button>

@@ -13,6 +13,7 @@ import {
   formatInteger,
   formatList,
   formatShape,
+  publicType,
   shortType
 } from '../format';
 import { IColumn, IDetailState, IModelInfo, IVariable } from '../tokens';
@@ -44,14 +45,17 @@ export function VariableEntry(props: IVariableEntryProps): JSX.Element {
         className="jp-SymphonyPanel-summary"
         title={variable.type || undefined}
       >
-        <span className="jp-SymphonyPanel-name">{variable.name}</span>
+        {/* Line 1: name (and badge), shape; line 2: type, memory. */}
+        <span className="jp-SymphonyPanel-head">
+          <span className="jp-SymphonyPanel-name">{variable.name}</span>
+          {variable.kind === 'model' && variable.model ? (
+            <FittedBadge model={variable.model} trans={trans} />
+          ) : null}
+        </span>
+        {shape ? <span className="jp-SymphonyPanel-shape">{shape}</span> : null}
         <span className="jp-SymphonyPanel-type">
           {shortType(variable.type)}
         </span>
-        {variable.kind === 'model' && variable.model ? (
-          <FittedBadge model={variable.model} trans={trans} />
-        ) : null}
-        {shape ? <span className="jp-SymphonyPanel-shape">{shape}</span> : null}
         {memory ? (
           <span
             className="jp-SymphonyPanel-memory"
@@ -86,9 +90,38 @@ function FittedBadge(props: {
   );
 }
 
+/**
+ * A qualified type name: its public path ("sklearn.ensemble.
+ * RandomForestClassifier", private modules left out) that breaks only after
+ * a dot, with the full name as a tooltip. Null for an empty type.
+ */
+export function TypeName(props: { type: string }): JSX.Element | null {
+  const { type } = props;
+  if (!type) {
+    return null;
+  }
+  const parts = publicType(type).split('.');
+  return (
+    <span className="jp-SymphonyPanel-typeName" title={type}>
+      {parts.map((part, i) => (
+        <React.Fragment key={i}>
+          {part}
+          {i < parts.length - 1 ? (
+            <>
+              .<wbr />
+            </>
+          ) : null}
+        </React.Fragment>
+      ))}
+    </span>
+  );
+}
+
+type FactValue = string | number | JSX.Element | null | undefined;
+
 /** A list of facts as a <dl>; facts without a value are left out. */
 function Facts(props: {
-  facts: Array<[string, string | number | null | undefined]>;
+  facts: Array<[string, FactValue]>;
 }): JSX.Element | null {
   const facts = props.facts.filter(
     ([, value]) => value !== null && value !== undefined && value !== ''
@@ -101,7 +134,9 @@ function Facts(props: {
       {facts.map(([label, value]) => (
         <React.Fragment key={label}>
           <dt>{label}</dt>
-          <dd>{String(value)}</dd>
+          <dd>
+            {typeof value === 'object' ? value : String(value)}
+          </dd>
         </React.Fragment>
       ))}
     </dl>
@@ -110,7 +145,7 @@ function Facts(props: {
 
 function VariableDetails(props: IVariableEntryProps): JSX.Element {
   const { variable, trans } = props;
-  const type = variable.type || null;
+  const type = variable.type ? <TypeName type={variable.type} /> : null;
   switch (variable.kind) {
     case 'dataframe':
     case 'table':
@@ -190,7 +225,10 @@ function ModelDetails(props: IVariableEntryProps): JSX.Element {
   return (
     <Facts
       facts={[
-        [trans.__('Type'), variable.type || null],
+        [
+          trans.__('Type'),
+          variable.type ? <TypeName type={variable.type} /> : null
+        ],
         [trans.__('State'), fitted],
         [trans.__('Task'), model.task],
         [
@@ -234,6 +272,10 @@ function Columns(props: IVariableEntryProps): JSX.Element | null {
   return (
     <div className="jp-SymphonyPanel-columnsBlock">
       <table className="jp-SymphonyPanel-columns" id={listId}>
+        <colgroup>
+          <col className="jp-SymphonyPanel-columnNameCol" />
+          <col className="jp-SymphonyPanel-dtypeCol" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">{trans.__('Column')}</th>
@@ -243,8 +285,12 @@ function Columns(props: IVariableEntryProps): JSX.Element | null {
         <tbody>
           {visible.map((column, i) => (
             <tr key={`${i}:${column.name}`} className="jp-SymphonyPanel-column">
-              <td className="jp-SymphonyPanel-columnName">{column.name}</td>
-              <td className="jp-SymphonyPanel-dtype">{column.dtype}</td>
+              <td className="jp-SymphonyPanel-columnName" title={column.name}>
+                {column.name}
+              </td>
+              <td className="jp-SymphonyPanel-dtype" title={column.dtype}>
+                {column.dtype}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -356,8 +356,29 @@ function Filter(props: IViewProps): JSX.Element {
   );
 }
 
+/**
+ * A translated sentence with one piece of code in it ("%1"), set as <code>
+ * that does not break.
+ */
+function withCode(sentence: string, code: string): JSX.Element {
+  const at = sentence.indexOf('%1');
+  if (at < 0) {
+    return <>{sentence}</>;
+  }
+  return (
+    <>
+      {sentence.slice(0, at)}
+      <code className="jp-SymphonyPanel-code">{code}</code>
+      {sentence.slice(at + 2)}
+    </>
+  );
+}
+
 /** The text of the state message. */
-function stateText(model: CatalogModel, trans: TranslationBundle): string {
+function stateText(
+  model: CatalogModel,
+  trans: TranslationBundle
+): string | JSX.Element {
   const state: DisplayState = model.displayState;
   const source = model.source;
   const catalog = model.catalog;
@@ -426,8 +447,14 @@ function stateText(model: CatalogModel, trans: TranslationBundle): string {
     case 'ok': {
       const counts = model.counts;
       if (counts.total === 0) {
-        return trans.__(
-          'Nothing here yet. Run a cell that creates a DataFrame, an array or a model (for example df = pd.read_csv(…)) and it shows up here.'
+        // The placeholder is kept ('%1' for %1): the sentence is cut there
+        // to set the example as code.
+        return withCode(
+          trans.__(
+            'Nothing here yet. Run a cell that creates a DataFrame, an array or a model (for example %1) and it shows up here.',
+            '%1'
+          ),
+          'df = pd.read_csv(…)'
         );
       }
       if (counts.shown === 0 && counts.hidden === counts.total) {

@@ -20,7 +20,8 @@ class Summary(Component):
 
     def suggest(self, entries: Sequence[Entry], context: Context) -> Suggestion | None:
         (entry,) = entries
-        rows, cols = entry.get("shape", [0, 0])[:2]
+        shape = entry.get("shape") or [0]
+        rows, cols = shape[0], (shape[1] if len(shape) > 1 else 1)  # a Series is one column
         return Suggestion(
             self.name,
             (entry["name"],),

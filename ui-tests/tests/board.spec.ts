@@ -1,0 +1,346 @@
+/*
+ * End-to-end tests of findings, suggestions and the linked board against a
+ * real Jupyter server and real Python kernels: frames with planted
+ * duplicates and train/test leakage raise findings with the right numbers;
+ * a suggestion opens a distribution and a summary; brushing the histogram
+ * filters the summary (a chip, "filtered: N of M rows"), removing the chip
+ * undoes it; the demo notebook gets suggestions and a summary with a row
+ * per column. Screenshots of the panel (light and dark) for a human.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The demo notebook shipped with the repository. */
+const DEMO = path.resolve(__dirname, '..', '..', 'examples', 'demo.ipynb');
+/** Where the screenshots go (gitignored). */
+const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
+
+const PANEL_ID = 'symphony-lab-panel';
+
+/** Kernel start plus a run of a notebook on a slow 2-core CI machine. */
+const KERNEL_TIMEOUT = 90 * 1000;
+/** Waiting for the panel to show a catalog, suggestions or a view. */
+const PANEL_TIMEOUT = 60 * 1000;
+
+/** Rows of `train` before the planted duplicates. */
+const BASE_ROWS = 500;
+/** Rows of `train` copied once more at its end. */
+const DUPLICATED = 37;
+/** Rows of `test` taken from `train`. */
+const SHARED = 50;
+/** Rows of `test` of its own. */
+const TEST_OWN = 150;
+const TRAIN_ROWS = BASE_ROWS + DUPLICATED;
+const TEST_ROWS = SHARED + TEST_OWN;
+
+/**
+ * Frames with planted problems: `train` holds 37 rows twice, `test` shares
+ * 50 rows with `train` (rows the duplicates do not touch). Two numeric
+ * columns: `age` (integers, many repeats: the distribution's column) and
+ * `income` (floats, distinct: every row is unique before the planting).
+ */
+const PLANT = [
+  'import numpy as np',
+  'import pandas as pd',
+  'rng = np.random.default_rng(0)',
+  `base = pd.DataFrame({"age": rng.integers(18, 90, ${BASE_ROWS}), "income": rng.normal(50_000, 15_000, ${BASE_ROWS}).round(2)})`,
+  `train = pd.concat([base, base.iloc[:${DUPLICATED}]], ignore_index=True)`,
+  `own = pd.DataFrame({"age": rng.integers(18, 90, ${TEST_OWN}), "income": rng.normal(50_000, 15_000, ${TEST_OWN}).round(2) + 0.005})`,
+  `test = pd.concat([base.iloc[100:${100 + SHARED}], own], ignore_index=True)`,
+  'del base, own',
+  'train.shape, test.shape'
+].join('\n');
+
+/** A notebook with one code cell and the python3 kernelspec. */
+function notebookWith(source: string): string {
+  return JSON.stringify({
+    cells: [
+      {
+        cell_type: 'code',
+        execution_count: null,
+        id: 'plant',
+        metadata: {},
+        outputs: [],
+        source
+      }
+    ],
+    metadata: {
+      kernelspec: {
+        display_name: 'Python 3 (ipykernel)',
+        language: 'python',
+        name: 'python3'
+      },
+      language_info: { name: 'python' }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+// The whole lab must be wide enough for a notebook and the right sidebar.
+test.use({ viewport: { width: 1440, height: 900 } });
+
+function panel(page: IJupyterLabPageFixture): Locator {
+  return page.locator(`#${PANEL_ID}`);
+}
+
+function entry(page: IJupyterLabPageFixture, name: string): Locator {
+  return panel(page).locator(`.jp-SymphonyPanel-variable[data-name="${name}"]`);
+}
+
+/** The suggestions listed under a variable. */
+function suggestionsOf(page: IJupyterLabPageFixture, name: string): Locator {
+  return panel(page).locator(
+    `.jp-SymphonyPanel-variable[data-name="${name}"] + .jp-SymphonyPanel-suggestions`
+  );
+}
+
+/** One card of the panel's board. */
+function card(
+  page: IJupyterLabPageFixture,
+  component: string,
+  variables: string
+): Locator {
+  return panel(page).locator(
+    `.jp-SymphonyView[data-component="${component}"][data-variables="${variables}"]`
+  );
+}
+
+async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
+  await page.sidebar.openTab(PANEL_ID);
+  await expect(panel(page)).toBeVisible();
+}
+
+/** Open a notebook of the test's folder and run all its cells. */
+async function openAndRun(
+  page: IJupyterLabPageFixture,
+  file: string
+): Promise<void> {
+  expect(await page.notebook.openByPath(file)).toBeTruthy();
+  expect(await page.notebook.activate(path.basename(file))).toBeTruthy();
+  await expect(
+    page.locator('#jp-main-statusbar').getByText('Idle', { exact: false })
+  ).toBeVisible({ timeout: KERNEL_TIMEOUT });
+  expect(await page.notebook.run()).toBeTruthy();
+}
+
+/**
+ * Click the suggestion of `component` under variable `name`, showing the
+ * variable's other suggestions first when it is not among the first ones.
+ */
+async function clickSuggestion(
+  page: IJupyterLabPageFixture,
+  name: string,
+  component: string
+): Promise<void> {
+  const list = suggestionsOf(page, name);
+  const suggestion = list.locator(
+    `.jp-SymphonyPanel-suggestion[data-component="${component}"][data-variables="${name}"]`
+  );
+  // Suggestions arrive after the catalog: wait for the list.
+  await expect(list.locator('.jp-SymphonyPanel-suggestion').first()).toBeVisible({
+    timeout: PANEL_TIMEOUT
+  });
+  if ((await suggestion.count()) === 0) {
+    const more = list.locator('.jp-SymphonyPanel-moreSuggestions');
+    if ((await more.getAttribute('aria-expanded')) !== 'true') {
+      await more.click();
+    }
+  }
+  await expect(suggestion).toHaveCount(1);
+  await suggestion.click();
+  await expect(suggestion).toHaveAttribute('data-open', 'true');
+}
+
+async function saveScreenshot(
+  target: IJupyterLabPageFixture | Locator,
+  name: string
+): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  await target.screenshot({ path: file });
+  await test.info().attach(name, { path: file, contentType: 'image/png' });
+}
+
+/** The "filtered: N of M rows" of a card's status line, or null. */
+async function filteredRows(
+  status: Locator
+): Promise<{ shown: number; total: number } | null> {
+  const text = (await status.textContent()) ?? '';
+  const match = text.match(/filtered: ([\d,]+) of ([\d,]+) rows/);
+  if (!match) {
+    return null;
+  }
+  const n = (s: string): number => Number(s.replace(/,/g, ''));
+  return { shown: n(match[1]), total: n(match[2]) };
+}
+
+test.describe('Findings and the linked board', () => {
+  test('planted duplicates and leakage, brushing a histogram filters the summary', async ({
+    page,
+    tmpPath
+  }) => {
+    expect(
+      await page.contents.uploadContent(
+        notebookWith(PLANT),
+        'text',
+        `${tmpPath}/planted.ipynb`
+      )
+    ).toBeTruthy();
+    await openAndRun(page, `${tmpPath}/planted.ipynb`);
+    await openPanel(page);
+    await expect(entry(page, 'train')).toBeVisible({ timeout: PANEL_TIMEOUT });
+    await expect(entry(page, 'test')).toBeVisible();
+    await expect(entry(page, 'train').locator('.jp-SymphonyPanel-shape')).toHaveText(
+      `${TRAIN_ROWS} \u00d7 2`
+    );
+    await expect(entry(page, 'test').locator('.jp-SymphonyPanel-shape')).toHaveText(
+      `${TEST_ROWS} \u00d7 2`
+    );
+
+    // Findings, with the numbers planted.
+    const findings = panel(page).locator('.jp-SymphonyPanel-findings');
+    await expect(findings).toBeVisible({ timeout: PANEL_TIMEOUT });
+    const leakage = findings.locator('.jp-SymphonyPanel-finding[data-kind="leakage"]');
+    await expect(leakage).toHaveCount(1, { timeout: PANEL_TIMEOUT });
+    await expect(leakage).toHaveAttribute('data-severity', 'high');
+    await expect(leakage.locator('.jp-SymphonyPanel-findingMessage')).toHaveText(
+      `${SHARED} rows of test also appear in train ` +
+        `(${((100 * SHARED) / TEST_ROWS).toFixed(1)}% of test)`
+    );
+    const duplicates = findings.locator(
+      '.jp-SymphonyPanel-finding[data-kind="duplicates"]'
+    );
+    await expect(duplicates).toHaveCount(1, { timeout: PANEL_TIMEOUT });
+    await expect(duplicates.locator('.jp-SymphonyPanel-findingMessage')).toHaveText(
+      `${2 * DUPLICATED} rows of train appear more than once ` +
+        `(${DUPLICATED} extra copies in ${DUPLICATED} groups)`
+    );
+    // Most severe first: both are high (37 extra copies of 537 rows is over 1%).
+    await expect(duplicates).toHaveAttribute('data-severity', 'high');
+
+    // A suggestion opens the distribution of `age` (the first numeric column).
+    await clickSuggestion(page, 'train', 'distribution');
+    const distribution = card(page, 'distribution', 'train');
+    await expect(distribution).toHaveAttribute('data-status', 'ready', {
+      timeout: PANEL_TIMEOUT
+    });
+    const histogram = distribution.locator('svg.jp-SymphonyView-histogram');
+    await expect(histogram).toBeVisible();
+    await expect(distribution.locator('.jp-SymphonyView-bin').first()).toBeVisible();
+
+    // And a summary of the same frame.
+    await clickSuggestion(page, 'train', 'summary');
+    const summary = card(page, 'summary', 'train');
+    await expect(summary).toHaveAttribute('data-status', 'ready', {
+      timeout: PANEL_TIMEOUT
+    });
+    await expect(
+      summary.locator('.jp-SymphonyView-summaryRow[data-column="age"]')
+    ).toBeVisible();
+    const status = summary.locator('.jp-SymphonyView-status');
+    await expect(status).not.toContainText('filtered');
+
+    // Brush a range of bars: drag across the histogram's pointer target.
+    const overlay = distribution.locator('.jp-SymphonyView-overlay');
+    await overlay.scrollIntoViewIfNeeded();
+    const box = await overlay.boundingBox();
+    expect(box, 'the histogram has a pointer target').not.toBeNull();
+    const y = box!.y + box!.height / 2;
+    await page.mouse.move(box!.x + box!.width * 0.2, y);
+    await page.mouse.down();
+    await page.mouse.move(box!.x + box!.width * 0.35, y, { steps: 5 });
+    await page.mouse.move(box!.x + box!.width * 0.55, y, { steps: 5 });
+    await page.mouse.up();
+
+    const chip = panel(page).locator('.jp-SymphonyBoard-chip[data-column="age"]');
+    await expect(chip).toBeVisible();
+    await expect(chip).toHaveAttribute('data-op', 'range');
+    await expect(distribution.locator('.jp-SymphonyView-bin[data-selected="true"]').first()).toBeVisible();
+
+    // Every other view follows: the summary counts the rows the brush keeps.
+    await expect(summary).toHaveAttribute('data-status', 'ready', {
+      timeout: PANEL_TIMEOUT
+    });
+    await expect(status).toContainText(/filtered: [\d,]+ of [\d,]+ rows/, {
+      timeout: PANEL_TIMEOUT
+    });
+    const filtered = await filteredRows(status);
+    expect(filtered).not.toBeNull();
+    expect(filtered!.total).toBe(TRAIN_ROWS);
+    expect(filtered!.shown).toBeGreaterThan(0);
+    expect(filtered!.shown).toBeLessThan(filtered!.total);
+    // The summary's own count of age agrees with the status.
+    // (The histogram keeps its whole range: its own column is not filtered.)
+    await expect(distribution).toHaveAttribute('data-status', 'ready');
+
+    // Pictures of the panel with findings and a brushed board.
+    await page.notebook.selectCells(0);
+    await page.theme.setLightTheme();
+    await expect(chip).toBeVisible();
+    await expect(summary).toHaveAttribute('data-status', 'ready');
+    await panel(page).evaluate(node => (node.scrollTop = 0));
+    await saveScreenshot(page, 'board-light.png');
+    await saveScreenshot(panel(page), 'board-panel-light.png');
+    await page.theme.setDarkTheme();
+    await expect(chip).toBeVisible();
+    await panel(page).evaluate(node => (node.scrollTop = 0));
+    await saveScreenshot(page, 'board-dark.png');
+    await saveScreenshot(panel(page), 'board-panel-dark.png');
+    // The board scrolled into view, for the cards themselves.
+    await distribution.scrollIntoViewIfNeeded();
+    await saveScreenshot(panel(page), 'board-panel-dark-cards.png');
+    await page.theme.setLightTheme();
+
+    // Removing the chip removes the filter: the status goes back.
+    await chip.locator('.jp-SymphonyBoard-chipRemove').click();
+    await expect(chip).toHaveCount(0);
+    await expect(status).not.toContainText('filtered', { timeout: PANEL_TIMEOUT });
+    await expect(summary).toHaveAttribute('data-status', 'ready', {
+      timeout: PANEL_TIMEOUT
+    });
+    await expect(
+      distribution.locator('.jp-SymphonyView-bin[data-selected="true"]')
+    ).toHaveCount(0);
+  });
+
+  test('the demo notebook gets suggestions and a summary per column', async ({
+    page,
+    tmpPath
+  }) => {
+    expect(fs.existsSync(DEMO)).toBe(true);
+    expect(
+      await page.contents.uploadFile(DEMO, `${tmpPath}/demo.ipynb`)
+    ).toBeTruthy();
+    await openAndRun(page, `${tmpPath}/demo.ipynb`);
+    await openPanel(page);
+    await expect(entry(page, 'X_train')).toBeVisible({ timeout: PANEL_TIMEOUT });
+    await expect(
+      entry(page, 'X_train').locator('.jp-SymphonyPanel-shape')
+    ).toHaveText('455 \u00d7 32');
+
+    // X_train has suggestions, at least the summary.
+    await clickSuggestion(page, 'X_train', 'summary');
+    const summary = card(page, 'summary', 'X_train');
+    await expect(summary).toHaveAttribute('data-status', 'ready', {
+      timeout: PANEL_TIMEOUT
+    });
+    // A row per column: the 30 measurements and the two ratios.
+    const rows = summary.locator('.jp-SymphonyView-summaryRow');
+    await expect(rows).toHaveCount(32);
+    await expect(
+      summary.locator('.jp-SymphonyView-summaryRow[data-column="mean radius"]')
+    ).toBeVisible();
+    await expect(
+      summary.locator('.jp-SymphonyView-summaryRow[data-column="area_ratio"]')
+    ).toHaveAttribute('data-column-kind', 'numeric');
+    // Nothing is filtered: no chip, no "filtered" in the status.
+    await expect(panel(page).locator('.jp-SymphonyBoard-chip')).toHaveCount(0);
+    await expect(summary.locator('.jp-SymphonyView-status')).not.toContainText(
+      'filtered'
+    );
+    await saveScreenshot(panel(page), 'board-demo-summary-light.png');
+  });
+});
