@@ -283,3 +283,19 @@ async def test_table_pages_sort_and_follow_the_filter(kernel, user, wait_catalog
     with pytest.raises(HTTPClientError) as info:
         await view(jp_fetch, kernel_id, {"component": "table", "variables": ["t"], "params": {"sort": "zzz"}})
     assert info.value.code == 400
+
+
+async def test_near_duplicates_are_found_beside_exact_ones(kernel, user, wait_catalog, jp_fetch):
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run(
+        "import pandas as pd\n"
+        "people = pd.DataFrame({'name': ['Ada Lovelace', ' ada  lovelace', 'Alan Turing', 'Alan Turing', 'Grace Hopper'],\n"
+        "                       'score': [0.1 + 0.2, 0.3, 1.0, 1.0, 2.0]})\n"
+    )
+    await wait_catalog(kernel_id, lambda c: "people" in names(c))
+    exact = await view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["people"]})
+    assert exact["data"]["groups_total"] == 1 and exact["data"]["groups"][0]["index"] == [2, 3]
+    near = await view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["people"], "params": {"near": True}})
+    groups = {tuple(g["index"]): g["exact"] for g in near["data"]["groups"]}
+    assert groups == {(0, 1): False, (2, 3): True}

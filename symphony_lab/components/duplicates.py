@@ -15,12 +15,31 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def _normalized(frame: Any, decimals: int) -> Any:
+    """The frame as near-duplicate detection compares it: text trimmed, case-folded and with runs of
+    white space collapsed; floats rounded to ``decimals`` places; everything else as it is."""
+    import pandas as pd
+
+    from ..kernel.frames import column_kind
+
+    out = {}
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j]
+        kind = column_kind(col)
+        if kind in ("text", "categorical"):
+            col = col.astype("string").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+        elif kind == "numeric" and col.dtype.kind == "f":
+            col = col.round(decimals)
+        out[j] = col.reset_index(drop=True)
+    return pd.DataFrame(out)
+
+
 class Duplicates(Component):
     name = "duplicates"
     title = "Duplicates"
     description = (
-        "Exact duplicate rows within a frame; with a second frame, the rows of the first that also appear "
-        "in the second (train/test leakage)."
+        "Exact (or, with near, normalised) duplicate rows within a frame; with a second frame, the rows of "
+        "the first that also appear in the second (train/test leakage)."
     )
     arity = (1, 2)
     params_schema = {
@@ -28,6 +47,8 @@ class Duplicates(Component):
         "properties": {
             "page": {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0},
             "page_size": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20},
+            "near": {"type": "boolean", "default": False},
+            "decimals": {"type": "integer", "minimum": 0, "maximum": 12, "default": 6},
         },
     }
 
@@ -115,7 +136,8 @@ class Duplicates(Component):
             "columns": [safe_label(c) for c in preview_cols],
         }
         if other is None:
-            hashes = row_hashes(filtered)
+            exact = row_hashes(filtered)
+            hashes = row_hashes(_normalized(filtered, params["decimals"])) if params["near"] else exact
             series = pd.Series(hashes)
             in_group = series.duplicated(keep=False).to_numpy()
             group_hashes = hashes[in_group]
@@ -132,12 +154,14 @@ class Duplicates(Component):
                     {
                         "id": f"{int(uniques[g]):016x}",
                         "size": int(sizes[g]),
+                        "exact": bool((exact[members] == exact[members[0]]).all()),
                         "index": [json_value(v) for v in filtered.index[members[:50]]],
                         "values": [json_value(first[c]) for c in preview_cols],
                     }
                 )
             result.update(
                 mode="within",
+                near=params["near"],
                 groups_total=int(len(sizes)),
                 rows_in_groups=int(in_group.sum()),
                 extra_copies=int(in_group.sum() - len(sizes)),
