@@ -396,6 +396,29 @@ describe('duplicates', () => {
     expect(board.views[0].params).toEqual({ page: 1 });
   });
 
+  it('toggles near-duplicates and marks groups that are not exact', () => {
+    draw(DuplicatesView, { component: 'duplicates', variables: ['df'], params: {} }, {
+      rows: 5,
+      filtered_rows: 5,
+      columns: ['name'],
+      mode: 'within',
+      near: true,
+      groups_total: 2,
+      rows_in_groups: 4,
+      extra_copies: 2,
+      page: 0,
+      groups: [
+        { id: 'a', size: 2, exact: false, index: [0, 1], values: ['Ada'] },
+        { id: 'b', size: 2, exact: true, index: [2, 3], values: ['Alan'] }
+      ]
+    });
+    const box = $('.jp-SymphonyView-near input') as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect($$('.jp-SymphonyView-nearMark').map(e => e.textContent)).toEqual(['≈ 2']);
+    act(() => box.click());
+    expect(board.views[0].params).toEqual({ near: false, page: 0 });
+  });
+
   it('says how many rows of one frame are in the other', () => {
     draw(DuplicatesView, { component: 'duplicates', variables: ['test', 'train'], params: {} }, {
       rows: 330,

@@ -24,6 +24,8 @@ import {
 interface IGroup {
   id: string;
   size: number;
+  /** False for a group of near-duplicates whose members are not all identical. */
+  exact: boolean;
   index: Cell[];
   values: Cell[];
 }
@@ -31,6 +33,7 @@ interface IGroup {
 export type DuplicatesData =
   | {
       mode: 'within';
+      near: boolean;
       rows: number;
       filtered_rows: number;
       columns: string[];
@@ -71,6 +74,7 @@ export function parseDuplicates(data: unknown): DuplicatesData | null {
   if (data.mode === 'within' && Array.isArray(data.groups)) {
     return {
       mode: 'within',
+      near: data.near === true,
       ...base,
       groups_total: num(data.groups_total) ?? 0,
       rows_in_groups: num(data.rows_in_groups) ?? 0,
@@ -78,6 +82,7 @@ export function parseDuplicates(data: unknown): DuplicatesData | null {
       groups: data.groups.filter(isObj).map((g, i) => ({
         id: str(g.id) ?? String(i),
         size: num(g.size) ?? 0,
+        exact: g.exact !== false,
         index: cells(g.index),
         values: cells(g.values)
       }))
@@ -112,8 +117,14 @@ export function DuplicatesView(props: IViewRendererProps): JSX.Element {
   const onPage = (page: number): void => board.setParams(view.id, { page });
   const [a, b] = view.variables;
   if (data.mode === 'within') {
+    const toggleNear = (): void =>
+      board.setParams(view.id, { near: !data.near, page: 0 });
     return (
       <div className="jp-SymphonyView-duplicates" data-mode="within">
+        <label className="jp-SymphonyView-near">
+          <input type="checkbox" checked={data.near} onChange={toggleNear} />{' '}
+          {trans.__('Include near-duplicates (case, spaces, rounding)')}
+        </label>
         <p className="jp-SymphonyView-lede">
           {data.groups_total === 0
             ? trans.__('No row of %1 appears more than once.', a)
@@ -132,7 +143,16 @@ export function DuplicatesView(props: IViewRendererProps): JSX.Element {
             rows={data.groups.map(g => ({
               key: g.id,
               lead: [
-                formatInteger(g.size),
+                g.exact ? (
+                  formatInteger(g.size)
+                ) : (
+                  <span
+                    className="jp-SymphonyView-nearMark"
+                    title={trans.__('Near-duplicates: equal once normalised')}
+                  >
+                    {'≈ ' + formatInteger(g.size)}
+                  </span>
+                ),
                 <span
                   className="jp-SymphonyView-index"
                   title={g.index.map(i => String(i)).join(', ')}
