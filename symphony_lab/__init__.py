@@ -13,6 +13,15 @@ except ImportError:  # running from a source tree that was never built
     __version__ = "dev"
 
 
+def __getattr__(name: str) -> Any:
+    """``symphony_lab.selection`` etc., imported on first use (the server never needs them)."""
+    if name in ("selection", "set_filter", "clear_filter", "board_state"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(name)
+
+
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "symphony-lab"}]
 

@@ -47,6 +47,24 @@ class AnalysisState:
         }
 
 
+def check_board(state: Any) -> dict[str, Any]:
+    """A board state from a browser: the shared filter (as check_state) and the open views."""
+    clean = check_state(state)
+    views = state.get("views", []) if isinstance(state, dict) else []
+    if not isinstance(views, list) or len(views) > 100:
+        raise ParamError("state.views must be a list of at most 100 views")
+    out = []
+    for view in views:
+        if not isinstance(view, dict) or not isinstance(view.get("component"), str):
+            raise ParamError("each view needs a component name")
+        names = view.get("variables")
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.isidentifier() for n in names):
+            raise ParamError("a view's variables must be identifiers")
+        out.append({"component": view["component"][:100], "variables": names[:4]})
+    clean["views"] = out
+    return clean
+
+
 def check_state(state: Any) -> dict[str, Any]:
     """Validate the board's shared state as sent by a browser; raise ParamError with what is wrong."""
     if state is None:

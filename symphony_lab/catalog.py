@@ -45,6 +45,7 @@ class Catalog:
     skipped: int = 0
     kernel_version: str | None = None
     variables: list[dict[str, Any]] = field(default_factory=list)
+    kernel_board: dict[str, Any] | None = None  # the board state the kernel holds (not served)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +105,8 @@ class Catalog:
             self.message = "The kernel answered the catalog request with something that is not a catalog."
             return
         self.kernel_version = payload.get("kernel_version")
+        board = payload.get("board")
+        self.kernel_board = board if isinstance(board, dict) else None
         if "error" in payload:
             self.status = ERROR
             self.message = f"The kernel could not take the catalog: {payload['error']}"[:500]

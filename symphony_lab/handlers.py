@@ -14,7 +14,8 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web, websocket
 
-from .analysis import ViewError
+from .analysis import ViewError, check_board
+from .components.base import ParamError
 from .registry import UnknownKernel, WatcherRegistry
 from .watcher import KernelGone
 
@@ -168,8 +169,8 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
             self._error("Messages must be JSON objects.")
             return
         kind, kernel_id = data.get("type"), data.get("kernel_id")
-        if kind not in ("watch", "unwatch", "refresh"):
-            self._error("Unknown message type; expected watch, unwatch or refresh.")
+        if kind not in ("watch", "unwatch", "refresh", "state"):
+            self._error("Unknown message type; expected watch, unwatch, refresh or state.")
             return
         if not isinstance(kernel_id, str) or not kernel_id or len(kernel_id) > 128:
             self._error("kernel_id must be a kernel id string.")
@@ -178,10 +179,24 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
             await self._watch(kernel_id)
         elif kind == "unwatch":
             self._unwatch(kernel_id)
+        elif kind == "state":
+            await self._board_state(kernel_id, data.get("state"))
         elif kernel_id in self._subscriptions:
             watcher = await self.registry.get(kernel_id)
             if not watcher.busy:
                 watcher.request_refresh(delay=0)
+
+    async def _board_state(self, kernel_id: str, state: Any) -> None:
+        if kernel_id not in self._subscriptions:
+            self._error("Watch a kernel before sending its board state.", kernel_id)
+            return
+        try:
+            clean = check_board(state)
+        except ParamError as exc:
+            self._error(f"Invalid board state: {exc}", kernel_id)
+            return
+        watcher = await self.registry.get(kernel_id)
+        watcher.set_board_state(clean, source=self._subscriptions[kernel_id][2])
 
     async def _watch(self, kernel_id: str) -> None:
         if kernel_id in self._subscriptions:
@@ -198,14 +213,19 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
         def analysis(suggestions: dict[str, Any]) -> None:
             self._send({"type": "suggestions", "suggestions": suggestions})
 
+        def board(state: dict[str, Any]) -> None:
+            self._send({"type": "state", "state": state})
+
         try:
-            watcher = await self.registry.subscribe(kernel_id, listener, analysis)
+            watcher = await self.registry.subscribe(kernel_id, listener, analysis, board)
         except UnknownKernel:
             self._error("No kernel with that id.", kernel_id)
             return
-        self._subscriptions[kernel_id] = (listener, analysis)
+        self._subscriptions[kernel_id] = (listener, analysis, board)
         self._send({"type": "catalog", "catalog": watcher.snapshot()})
         self._send({"type": "suggestions", "suggestions": watcher.analysis.snapshot()})
+        if watcher.board_state.get("filter") or watcher.board_state.get("views"):
+            self._send({"type": "state", "state": {"kernel_id": kernel_id, "origin": "board", **watcher.board_state}})
 
     def _unwatch(self, kernel_id: str) -> None:
         listeners = self._subscriptions.pop(kernel_id, None)

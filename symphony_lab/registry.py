@@ -91,20 +91,28 @@ class WatcherRegistry:
         finally:
             self._starting.pop(kernel_id, None)
 
-    async def subscribe(self, kernel_id: str, listener: Listener, analysis: Listener | None = None) -> KernelWatcher:
+    async def subscribe(
+        self, kernel_id: str, listener: Listener, analysis: Listener | None = None, board: Listener | None = None
+    ) -> KernelWatcher:
         watcher = await self.get(kernel_id)
         watcher.listeners.add(listener)
         if analysis is not None:
             watcher.analysis.listeners.add(analysis)
             watcher.request_analysis()
+        if board is not None:
+            watcher.board_listeners.add(board)
         return watcher
 
-    def unsubscribe(self, kernel_id: str, listener: Listener, analysis: Listener | None = None) -> None:
+    def unsubscribe(
+        self, kernel_id: str, listener: Listener, analysis: Listener | None = None, board: Listener | None = None
+    ) -> None:
         watcher = self._watchers.get(kernel_id)
         if watcher is not None:
             watcher.listeners.discard(listener)
             if analysis is not None:
                 watcher.analysis.listeners.discard(analysis)
+            if board is not None:
+                watcher.board_listeners.discard(board)
             self._last_touch[kernel_id] = time.monotonic()
 
     # -- kernel lifecycle ---------------------------------------------------------------------

@@ -92,6 +92,11 @@ class KernelWatcher:
         self._stopped = False
         self.analysis = KernelAnalysis(kernel_id, components or {}, config.analysis_limits)
         self._analysis_task: asyncio.Future[Any] | None = None
+        self.board_state: dict[str, Any] = {"filter": [], "views": []}
+        self.board_listeners: set[Callable[[dict[str, Any]], None]] = set()
+        self._board_pending: dict[str, Any] | None = None  # to send to the kernel when it is idle
+        self._board_seen_version = 0  # the kernel's board version last taken over
+        self._board_task: asyncio.Future[Any] | None = None
         self._restart_cb = self._on_auto_restart
         self._dead_cb = self._on_dead
 
@@ -136,10 +141,11 @@ class KernelWatcher:
         self._stopped = True
         if self._refresh_handle is not None:
             self._refresh_handle.cancel()
-        if self._analysis_task is not None:
-            self._analysis_task.cancel()
-            with contextlib.suppress(BaseException):
-                await self._analysis_task
+        for task in (self._analysis_task, self._board_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -156,6 +162,7 @@ class KernelWatcher:
             self._client = None
         self.listeners.clear()
         self.analysis.listeners.clear()
+        self.board_listeners.clear()
 
     @property
     def stopped(self) -> bool:
@@ -186,6 +193,9 @@ class KernelWatcher:
         self._foreign_busy.clear()
         self.catalog.reset()
         self.analysis.reset()
+        self._board_seen_version = 0
+        if self.board_state.get("filter") or self.board_state.get("views"):
+            self._board_pending = self.board_state  # the new kernel gets the board's state again
         self.catalog.state = RESTARTING
         self._notify()
         self.request_refresh(delay=0)
@@ -289,10 +299,65 @@ class KernelWatcher:
         self._first_catalog.set()
         self._notify()
         if self.catalog.status == OK:
+            self._take_kernel_board()
             self._after_catalog()
+            self._send_board()
         if self._dirty:
             self._dirty = False
             self.request_refresh()
+
+    # -- the board's shared state -----------------------------------------------------------------
+
+    def _notify_board(self, origin: str) -> None:
+        message = {"kernel_id": self.kernel_id, "origin": origin, **self.board_state}
+        for listener in list(self.board_listeners):
+            try:
+                listener(message)
+            except Exception:
+                self.log.exception("symphony-lab: a board listener failed")
+
+    def set_board_state(self, state: dict[str, Any], source: Callable[..., None] | None = None) -> None:
+        """A browser changed the board (validated state): tell the other viewers and the kernel."""
+        self.board_state = state
+        for listener in list(self.board_listeners):
+            if listener is not source:
+                try:
+                    listener({"kernel_id": self.kernel_id, "origin": "board", **state})
+                except Exception:
+                    self.log.exception("symphony-lab: a board listener failed")
+        self._board_pending = state
+        self._send_board()
+
+    def _send_board(self) -> None:
+        if self._board_pending is None or self._foreign_busy or self._stopped or self.catalog.status != OK:
+            return
+        if self._board_task is not None and not self._board_task.done():
+            return
+        state, self._board_pending = self._board_pending, None
+        self._board_task = asyncio.ensure_future(self._push_board(state))
+
+    async def _push_board(self, state: dict[str, Any]) -> None:
+        try:
+            reply = await self._request({"op": "board", "state": state})
+        except (KernelGone, asyncio.TimeoutError):
+            return
+        payload = self._payload(reply) or {}
+        board = payload.get("board")
+        if isinstance(board, dict):
+            self._board_seen_version = max(self._board_seen_version, int(board.get("version") or 0))
+        self._send_board()  # a newer state may have come meanwhile
+
+    def _take_kernel_board(self) -> None:
+        """Python code changed the board's filter (symphony_lab.set_filter): move every board."""
+        board = self.catalog.kernel_board
+        if not board or board.get("origin") != "kernel":
+            return
+        version = int(board.get("version") or 0)
+        if version <= self._board_seen_version:
+            return
+        self._board_seen_version = version
+        self.board_state = {"filter": list(board.get("filter") or []), "views": self.board_state.get("views", [])}
+        self._notify_board("kernel")
 
     # -- suggestions, findings and views ----------------------------------------------------------
 
@@ -527,6 +592,7 @@ class KernelWatcher:
                         self.request_refresh()
                     elif self.analysis_wanted:
                         self.request_analysis()
+                    self._send_board()
                     if changed:
                         self._notify()
             elif state == "starting":

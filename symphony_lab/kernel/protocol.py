@@ -81,8 +81,18 @@ def handle_request() -> JSONResult:
         op = request.get("op", "catalog")
         if op == "catalog":
             base.update(take_catalog(namespace, options, request.get("known")))
+            board = sys.modules.get("symphony_lab.kernel.board")
+            if board is not None:  # only once a board state exists in this kernel
+                base["board"] = board.snapshot()
         elif op == "describe":
             base["variable"] = describe_variable(namespace, request.get("name"), options)
+        elif op == "board":
+            from . import board
+
+            state = request.get("state")
+            if type(state) is dict:
+                board.receive(state)
+            base["board"] = board.snapshot()
         elif op in ("profile", "compute"):
             from . import analysis  # imports pandas: only ever asked for when the user has frames
 

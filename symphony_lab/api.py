@@ -1,0 +1,64 @@
+"""Python API in the notebook: the board's selection and filter, from code."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .kernel import board
+
+
+def board_state() -> dict[str, Any]:
+    """The board's shared state as last received: ``{"filter": [...], "views": [...]}``."""
+    state = board.snapshot()
+    return {"filter": state["filter"], "views": state["views"]}
+
+
+def _namespace() -> dict[str, Any]:
+    ipython = sys.modules.get("IPython")
+    ip = ipython.get_ipython() if ipython is not None else None
+    return ip.user_ns if ip is not None else vars(sys.modules["__main__"])
+
+
+def selection(data: Any = None) -> Any:
+    """The rows of ``data`` (a pandas DataFrame or Series) that pass the board's filter.
+
+    Without ``data``: the frame of the first view open on the board, looked up by name in the
+    namespace. Raises ValueError when there is nothing to select from."""
+    import pandas as pd
+
+    from .kernel.frames import apply_filter
+
+    state = board.snapshot()
+    if data is None:
+        names = [v for view in state["views"] for v in view.get("variables", [])[:1]]
+        namespace = _namespace()
+        data = next((namespace[n] for n in names if n in namespace), None)
+        if data is None:
+            raise ValueError("No view is open on the board: pass the frame, e.g. symphony_lab.selection(df)")
+    if isinstance(data, pd.Series):
+        return data[apply_filter(data.to_frame(), state).index] if state["filter"] else data
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError("selection() takes a pandas DataFrame or Series")
+    return apply_filter(data, state)
+
+
+def set_filter(column: str, *, min: Any = None, max: Any = None, values: list[Any] | None = None) -> None:
+    """Filter the board from Python: a range (``min``/``max``) or a set of ``values`` on ``column``.
+    Replaces any clause on the same column; the boards follow after this cell ends."""
+    if not isinstance(column, str):
+        raise TypeError("column must be a column name (str)")
+    if values is not None:
+        clause: dict[str, Any] = {"column": column, "op": "in", "values": [v for v in values]}
+    elif min is not None or max is not None:
+        clause = {"column": column, "op": "range", "min": min, "max": max}
+    else:
+        raise ValueError("give min and/or max, or values")
+    clauses = [c for c in board.snapshot()["filter"] if c.get("column") != column]
+    board.set_filter(clauses + [clause])
+
+
+def clear_filter(column: str | None = None) -> None:
+    """Remove the board's filter on ``column``, or all of it."""
+    clauses = [] if column is None else [c for c in board.snapshot()["filter"] if c.get("column") != column]
+    board.set_filter(clauses)

@@ -1,0 +1,37 @@
+"""The board's shared state as the kernel sees it, for ``symphony_lab.selection()`` and friends.
+
+The server sends the board's state (filter, open views) to the kernel when it changes in a browser
+(silently, like every other request). Python code can read it, and change the filter: the next catalog
+carries the kernel's version, and the server moves every board to it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"filter": [], "views": []}
+_version = 0  # bumped by every change from Python; the server compares it with what it has seen
+_origin = "board"
+
+
+def receive(state: dict[str, Any]) -> None:
+    """A state from the board (already validated by the server)."""
+    global _state, _origin
+    with _lock:
+        _state = {"filter": list(state.get("filter") or []), "views": list(state.get("views") or [])}
+        _origin = "board"
+
+
+def snapshot() -> dict[str, Any]:
+    with _lock:
+        return {"version": _version, "origin": _origin, "filter": list(_state["filter"]), "views": list(_state["views"])}
+
+
+def set_filter(clauses: list[dict[str, Any]]) -> None:
+    global _state, _version, _origin
+    with _lock:
+        _state = {"filter": list(clauses), "views": _state["views"]}
+        _version += 1
+        _origin = "kernel"
