@@ -97,6 +97,7 @@ class KernelWatcher:
         self._board_pending: dict[str, Any] | None = None  # to send to the kernel when it is idle
         self._board_seen_version = 0  # the kernel's board version last taken over
         self._board_task: asyncio.Future[Any] | None = None
+        self._probe_id: str | None = None
         self._restart_cb = self._on_auto_restart
         self._dead_cb = self._on_dead
 
@@ -117,7 +118,9 @@ class KernelWatcher:
         self._client = client
         # A kernel_info request first: cheap, answered even by a kernel that just started, and it
         # establishes our shell connection before the first catalog request (its reply is ignored).
-        client.shell_channel.send(self._session.msg("kernel_info_request", {}))
+        probe = self._session.msg("kernel_info_request", {})
+        self._probe_id = probe["header"]["msg_id"]
+        client.shell_channel.send(probe)
         self._tasks = [
             asyncio.ensure_future(self._read_loop(client.iopub_channel, self._on_iopub)),
             asyncio.ensure_future(self._read_loop(client.shell_channel, self._on_shell)),
@@ -547,6 +550,16 @@ class KernelWatcher:
 
     def _on_shell(self, msg: dict[str, Any]) -> None:
         parent_id = msg.get("parent_header", {}).get("msg_id")
+        if parent_id is not None and parent_id == self._probe_id:
+            # The kernel answered our first request: whatever made it look busy when we started
+            # (the server's state can lag behind the kernel's) is over.
+            self._probe_id = None
+            if _INITIALLY_BUSY in self._foreign_busy:
+                self._foreign_busy.discard(_INITIALLY_BUSY)
+                if not self._foreign_busy:
+                    self.catalog.state = IDLE
+                    self.request_refresh(delay=0)
+            return
         future = self._pending.get(parent_id) if parent_id else None
         if future is not None and not future.done():
             future.set_result(msg)
