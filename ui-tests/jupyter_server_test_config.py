@@ -19,6 +19,9 @@ os.environ["JUPYTERLAB_GALATA_ROOT_DIR"] = root_dir
 configure_jupyter_server(c)  # noqa: F821
 
 c.ServerApp.root_dir = root_dir  # noqa: F821
+# The port Playwright expects (playwright.config.js reads the same variable).
+c.ServerApp.port = int(os.environ.get("GALATA_PORT") or 8888)  # noqa: F821
+c.ServerApp.port_retries = 0  # noqa: F821
 # The tests run as root in CI containers (test configuration only).
 c.ServerApp.allow_root = True  # noqa: F821
 

@@ -7,6 +7,11 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// The Jupyter server's port: GALATA_PORT (default 8888), so that two runs on
+// one machine (e.g. a CI clone and a local checkout) do not clash. The same
+// variable sets the port in jupyter_server_test_config.py.
+const PORT = Number(process.env.GALATA_PORT || 8888);
+
 module.exports = {
   ...baseConfig,
   // One worker: a single Jupyter server and kernels on a 2-core machine.
@@ -21,7 +26,7 @@ module.exports = {
   ],
   use: {
     ...baseConfig.use,
-    baseURL: 'http://localhost:8888',
+    baseURL: `http://localhost:${PORT}`,
     video: 'off',
     trace: 'retain-on-failure',
     viewport: { width: 1280, height: 800 },
@@ -42,7 +47,7 @@ module.exports = {
     // The server's log goes to ui-tests/jupyter-server.log (read it when a
     // test fails; CI can upload it as an artifact).
     command: 'jlpm start > jupyter-server.log 2>&1',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${PORT}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',

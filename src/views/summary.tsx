@@ -151,9 +151,9 @@ function Profile(props: {
         />
         <span className="jp-SymphonyView-stats">
           <span title={trans.__('minimum')}>{valueText(column.min)}</span>
-          {' · '}
+          <span className="jp-SymphonyView-sep">{' · '}</span>
           <span title={trans.__('mean')}>{formatNumber(column.mean)}</span>
-          {' · '}
+          <span className="jp-SymphonyView-sep">{' · '}</span>
           <span title={trans.__('maximum')}>{valueText(column.max)}</span>
         </span>
       </div>
@@ -208,7 +208,7 @@ export function SummaryView(props: IViewRendererProps): JSX.Element {
           ? ` ${trans.__('(first %1 shown)', formatInteger(data.columns.length))}`
           : ''}
       </p>
-      <table className="jp-SymphonyView-table">
+      <table className="jp-SymphonyView-table jp-SymphonyView-summaryTable">
         <caption className="jp-SymphonyView-srOnly">
           {trans.__('Columns of %1', view.variables[0])}
         </caption>
@@ -251,8 +251,9 @@ export function SummaryView(props: IViewRendererProps): JSX.Element {
                 </span>
               </th>
               <td
-                className="jp-SymphonyView-num"
+                className="jp-SymphonyView-num jp-SymphonyView-summaryMissing"
                 data-missing={column.missing > 0 ? 'true' : undefined}
+                data-label={trans.__('missing')}
               >
                 {formatInteger(column.missing)}
                 {column.missing > 0 && n > 0 ? (
@@ -261,10 +262,13 @@ export function SummaryView(props: IViewRendererProps): JSX.Element {
                   </span>
                 ) : null}
               </td>
-              <td className="jp-SymphonyView-num">
+              <td
+                className="jp-SymphonyView-num jp-SymphonyView-summaryDistinct"
+                data-label={trans.__('distinct')}
+              >
                 {column.distinct === null ? '–' : formatInteger(column.distinct)}
               </td>
-              <td>
+              <td className="jp-SymphonyView-summaryValues">
                 <Profile column={column} trans={trans} />
               </td>
             </tr>

@@ -143,6 +143,8 @@ function TablePager(props: {
             )
           : trans.__('no rows (of %1)', formatInteger(data.filtered_rows))}
       </span>
+      {/* The buttons and "page X of Y" wrap as one group in a narrow card. */}
+      <span className="jp-SymphonyView-pageControls">
       {button('jp-SymphonyView-first', 0, page <= 0, trans.__('First page'), '«')}
       {button(
         'jp-SymphonyView-prev',
@@ -172,6 +174,7 @@ function TablePager(props: {
         trans.__('Last page'),
         '»'
       )}
+      </span>
     </nav>
   );
 }
