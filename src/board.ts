@@ -14,8 +14,11 @@ import {
   IBoardModel,
   IBoardState,
   IBoardView,
+  IBoardViewRef,
   ICatalog,
   ICatalogModel,
+  IRemoteBoardState,
+  ISharedBoardState,
   IViewRequest,
   IViewResult,
   IViewSpec,
@@ -28,6 +31,15 @@ export type FetchView = (
   request: IViewRequest,
   signal: AbortSignal
 ) => Promise<IViewResult>;
+
+/**
+ * How the board's shared state is sent to the server (the client's
+ * `sendState`); false when it was not sent.
+ */
+export type SendState = (
+  kernelId: string,
+  state: ISharedBoardState
+) => boolean | void;
 
 /** The state a view is computed with, from the board's state. */
 export type StateFor = (spec: IViewSpec, state: IBoardState) => IBoardState;
@@ -48,6 +60,21 @@ interface IRun {
 interface ISaved {
   views: IBoardView[];
   state: IBoardState;
+}
+
+/** The open views as the kernel learns of them: each component/variables once. */
+function viewRefs(views: ReadonlyArray<IBoardViewRef>): IBoardViewRef[] {
+  const seen = new Set<string>();
+  const refs: IBoardViewRef[] = [];
+  for (const view of views) {
+    const ref = { component: view.component, variables: [...view.variables] };
+    const key = stableStringify(ref);
+    if (!seen.has(key)) {
+      seen.add(key);
+      refs.push(ref);
+    }
+  }
+  return refs;
 }
 
 function sameClause(a: FilterClause, b: FilterClause): boolean {
@@ -89,6 +116,8 @@ export class BoardModel implements IBoardModel {
     this._fetch = options.fetchView ?? null;
     this._debounce = Math.max(0, options.debounce ?? 150);
     this._stateFor = options.stateFor ?? ((_, state) => state);
+    this._send = options.sendState ?? null;
+    this._syncDelay = Math.max(0, options.syncDelay ?? 100);
   }
 
   get changed(): ISignal<IBoardModel, void> {
@@ -109,6 +138,10 @@ export class BoardModel implements IBoardModel {
 
   get state(): IBoardState {
     return this._state;
+  }
+
+  get sharedState(): ISharedBoardState {
+    return { filter: this._state.filter, views: viewRefs(this._views) };
   }
 
   /**
@@ -136,6 +169,8 @@ export class BoardModel implements IBoardModel {
     if (kernelId === this._kernelId || this._isDisposed) {
       return;
     }
+    // A change of the board not sent yet goes now, before we leave it.
+    this._flushSync();
     this._abortAll();
     this._generation += 1;
     if (this._kernelId !== null) {
@@ -150,10 +185,17 @@ export class BoardModel implements IBoardModel {
     this._state = saved?.state ?? { filter: [] };
     this._catalog = null;
     this._focus = null;
-    // Views that were computing when we left: ask again at the next catalog.
+    // Views that were computing when we left, or whose state changed while
+    // we were away (a state pushed by the server): ask again at the next
+    // catalog.
     for (const view of this._views) {
       if (view.status === 'loading' || view.status === 'waiting') {
         this._runFor(view.id).deferred = true;
+      } else if (view.status === 'ready' && this._isStale(view)) {
+        this._runFor(view.id).deferred = true;
+        this._views = this._views.map(v =>
+          v.id === view.id ? { ...v, status: 'loading', error: null } : v
+        );
       }
     }
     this._emit();
@@ -231,6 +273,7 @@ export class BoardModel implements IBoardModel {
     this._views = [view, ...this._views];
     this._setFocus(view.id);
     void this._request(view.id);
+    this._scheduleSync();
     return view.id;
   }
 
@@ -245,6 +288,7 @@ export class BoardModel implements IBoardModel {
       this._focus = null;
     }
     this._emit();
+    this._scheduleSync();
   }
 
   /** Close every view. */
@@ -256,6 +300,7 @@ export class BoardModel implements IBoardModel {
     this._views = [];
     this._focus = null;
     this._emit();
+    this._scheduleSync();
   }
 
   move(id: string, delta: number): void {
@@ -272,6 +317,9 @@ export class BoardModel implements IBoardModel {
     views.splice(to, 0, view);
     this._views = views;
     this._emit();
+    // The order matters to the kernel: selection() without a frame takes
+    // the first view's.
+    this._scheduleSync();
   }
 
   setCollapsed(id: string, collapsed: boolean): void {
@@ -338,6 +386,44 @@ export class BoardModel implements IBoardModel {
     }
   }
 
+  applyState(state: IRemoteBoardState): void {
+    const kernelId = state.kernel_id;
+    if (this._isDisposed || !kernelId) {
+      return;
+    }
+    const filter: FilterClause[] = [];
+    for (const clause of state.filter.map(normalize)) {
+      const i = filter.findIndex(c => c.column === clause.column);
+      if (i >= 0) {
+        filter[i] = clause;
+      } else {
+        filter.push(clause);
+      }
+    }
+    // What the server holds now: the board sends only what differs from it,
+    // so this state is never echoed back.
+    this._synced.set(
+      kernelId,
+      stableStringify({ filter, views: viewRefs(state.views) })
+    );
+    if (kernelId !== this._kernelId) {
+      // Kept for when that kernel is shown again.
+      const saved = this._saved.get(kernelId);
+      this._saved.set(kernelId, {
+        views: saved?.views ?? [],
+        state: { filter }
+      });
+      return;
+    }
+    if (stableStringify(filter) === stableStringify(this._state.filter)) {
+      return;
+    }
+    this._state = { filter };
+    this._emit();
+    this._stateChanged.emit(this._state);
+    this._scheduleAll();
+  }
+
   /** Compute a view again (e.g. after an error). */
   refresh(id: string): void {
     if (this._views.some(v => v.id === id)) {
@@ -369,6 +455,7 @@ export class BoardModel implements IBoardModel {
       return;
     }
     this._isDisposed = true;
+    this._flushSync();
     this._abortAll();
     this._views = [];
     this._saved.clear();
@@ -494,11 +581,63 @@ export class BoardModel implements IBoardModel {
     }
   }
 
+  /** A change of the filter by the user: recompute, and share it. */
   private _setFilter(filter: FilterClause[]): void {
     this._state = { filter };
     this._emit();
     this._stateChanged.emit(this._state);
     this._scheduleAll();
+    this._scheduleSync();
+  }
+
+  /**
+   * After a change by the user of the filter or of the open views: send
+   * the shared state once things are quiet for `syncDelay` ms (a dragged
+   * brush sends one message), unless the server already holds it.
+   */
+  private _scheduleSync(): void {
+    if (!this._send || !this._kernelId || this._isDisposed) {
+      return;
+    }
+    if (this._syncTimer !== null) {
+      clearTimeout(this._syncTimer);
+    }
+    this._syncTimer = setTimeout(() => {
+      this._syncTimer = null;
+      this._sync();
+    }, this._syncDelay);
+  }
+
+  /** Send a scheduled state at once (before leaving the kernel). */
+  private _flushSync(): void {
+    if (this._syncTimer !== null) {
+      clearTimeout(this._syncTimer);
+      this._syncTimer = null;
+      this._sync();
+    }
+  }
+
+  private _sync(): void {
+    const kernelId = this._kernelId;
+    if (!this._send || !kernelId) {
+      return;
+    }
+    const state = this.sharedState;
+    const key = stableStringify(state);
+    if (this._synced.get(kernelId) === key) {
+      return;
+    }
+    if (this._send(kernelId, state) !== false) {
+      this._synced.set(kernelId, key);
+    }
+  }
+
+  /** Whether a view's effective state differs from the one it was computed with. */
+  private _isStale(view: IBoardView): boolean {
+    return (
+      view.state === null ||
+      stableStringify(this.stateFor(view)) !== stableStringify(view.state)
+    );
   }
 
   /**
@@ -577,6 +716,11 @@ export class BoardModel implements IBoardModel {
   }
 
   private _fetch: FetchView | null;
+  private _send: SendState | null;
+  private _syncDelay: number;
+  private _syncTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Per kernel: the shared state the server holds, as far as we know. */
+  private _synced = new Map<string, string>();
   private _debounce: number;
   private _stateFor: StateFor;
   private _kernelId: string | null = null;
@@ -602,5 +746,9 @@ export namespace BoardModel {
     debounce?: number;
     /** The state a view is computed with (default: the board's). */
     stateFor?: StateFor;
+    /** How the shared state is sent to the server (default: not sent). */
+    sendState?: SendState | null;
+    /** Quiet time (ms) after a change by the user before it is sent (default 100). */
+    syncDelay?: number;
   }
 }

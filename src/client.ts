@@ -20,7 +20,9 @@ import {
   ICatalog,
   ICatalogClient,
   IComponentInfo,
+  IRemoteBoardState,
   IServerError,
+  ISharedBoardState,
   ISuggestions,
   IVariable,
   IViewRequest,
@@ -29,6 +31,22 @@ import {
 
 /** The API's root, relative to the server's base URL. */
 export const API_PATH = 'symphony-lab/api';
+
+/**
+ * What the server accepts in a board state (symphony_lab/analysis.py
+ * `check_board`, handlers.py `MAX_WS_MESSAGE`); a state beyond them is not
+ * sent (the server would answer an error and keep the previous state).
+ */
+export const STATE_LIMITS = {
+  clauses: 32,
+  values: 1000,
+  views: 100,
+  variables: 4,
+  bytes: 64 * 1024
+};
+
+/** A Python identifier (what the server accepts as a view's variable). */
+const IDENTIFIER = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u;
 
 /** `WebSocket.OPEN`, without relying on the constructor having it. */
 const OPEN = 1;
@@ -92,6 +110,10 @@ export class CatalogClient implements ICatalogClient {
     return this._suggestionsReceived;
   }
 
+  get stateReceived(): ISignal<ICatalogClient, IRemoteBoardState> {
+    return this._stateReceived;
+  }
+
   get errorReceived(): ISignal<ICatalogClient, IServerError> {
     return this._errorReceived;
   }
@@ -142,6 +164,43 @@ export class CatalogClient implements ICatalogClient {
       return false;
     }
     return this._send({ type: 'refresh', kernel_id: kernelId });
+  }
+
+  sendState(kernelId: string, state: ISharedBoardState): boolean {
+    if (!this._watches.has(kernelId)) {
+      return false;
+    }
+    if (
+      state.filter.length > STATE_LIMITS.clauses ||
+      state.filter.some(
+        c => c.op === 'in' && c.values.length > STATE_LIMITS.values
+      )
+    ) {
+      return false;
+    }
+    // Views whose variables the server would refuse are left out (the list
+    // is informational); the server keeps at most 4 variables per view.
+    const views = state.views
+      .filter(
+        v =>
+          v.component.length > 0 &&
+          v.variables.length > 0 &&
+          v.variables.every(name => IDENTIFIER.test(name))
+      )
+      .slice(0, STATE_LIMITS.views)
+      .map(v => ({
+        component: v.component,
+        variables: v.variables.slice(0, STATE_LIMITS.variables)
+      }));
+    const message: ClientMessage = {
+      type: 'state',
+      kernel_id: kernelId,
+      state: { filter: state.filter, views }
+    };
+    if (JSON.stringify(message).length > STATE_LIMITS.bytes) {
+      return false;
+    }
+    return this._send(message);
   }
 
   async fetchVariable(kernelId: string, name: string): Promise<IVariable> {
@@ -350,6 +409,10 @@ export class CatalogClient implements ICatalogClient {
       if (this._watches.has(message.suggestions.kernel_id)) {
         this._suggestionsReceived.emit(message.suggestions);
       }
+    } else if (message.type === 'state') {
+      if (this._watches.has(message.state.kernel_id)) {
+        this._stateReceived.emit(message.state);
+      }
     } else {
       this._errorReceived.emit({
         message: message.message,
@@ -380,6 +443,9 @@ export class CatalogClient implements ICatalogClient {
   );
   private _catalogReceived = new Signal<ICatalogClient, ICatalog>(this);
   private _suggestionsReceived = new Signal<ICatalogClient, ISuggestions>(
+    this
+  );
+  private _stateReceived = new Signal<ICatalogClient, IRemoteBoardState>(
     this
   );
   private _errorReceived = new Signal<ICatalogClient, IServerError>(this);

@@ -105,8 +105,12 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
     const board = new BoardModel({
       fetchView: (kernelId, request, signal) =>
         client.fetchView(kernelId, request, signal),
-      stateFor: (spec, state) => stateForView(registry, spec, state)
+      stateFor: (spec, state) => stateForView(registry, spec, state),
+      // The board's filter and open views go to the server (other viewers,
+      // and Python's symphony_lab.selection()); states it pushes come back.
+      sendState: (kernelId, state) => client.sendState(kernelId, state)
     });
+    client.stateReceived.connect((_, state) => board.applyState(state));
     board.follow(model);
     const panel = new SymphonyPanel({
       model,

@@ -5,11 +5,14 @@
  */
 import {
   CatalogStatus,
+  FilterClause,
+  IBoardViewRef,
   ICatalog,
   IColumn,
   IComponentInfo,
   IFinding,
   IModelInfo,
+  IRemoteBoardState,
   ISuggestion,
   ISuggestions,
   IVariable,
@@ -256,6 +259,10 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
       const suggestions = parseSuggestions(value.suggestions);
       return suggestions ? { type: 'suggestions', suggestions } : null;
     }
+    case 'state': {
+      const state = parseBoardState(value.state);
+      return state ? { type: 'state', state } : null;
+    }
     case 'error': {
       const message = str(value.message);
       if (message === null) {
@@ -415,4 +422,102 @@ export function parseComponents(value: unknown): IComponentInfo[] {
     });
   }
   return result;
+}
+
+/** A bound of a range clause: a finite number, a date string or null. */
+function bound(value: unknown): number | string | null | undefined {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  return num(value) ?? undefined;
+}
+
+/** A valid filter clause, or null. */
+export function parseFilterClause(value: unknown): FilterClause | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const column = str(value.column);
+  if (column === null) {
+    return null;
+  }
+  if (value.op === 'range') {
+    const min = bound(value.min);
+    const max = bound(value.max);
+    if (min === undefined || max === undefined) {
+      return null;
+    }
+    return { column, op: 'range', min, max };
+  }
+  if (value.op === 'in') {
+    if (!Array.isArray(value.values)) {
+      return null;
+    }
+    const values: Array<string | number | boolean | null> = [];
+    for (const v of value.values) {
+      if (
+        v === null ||
+        typeof v === 'string' ||
+        typeof v === 'boolean' ||
+        num(v) !== null
+      ) {
+        values.push(v as string | number | boolean | null);
+      } else {
+        return null;
+      }
+    }
+    return { column, op: 'in', values };
+  }
+  return null;
+}
+
+/**
+ * A valid board state pushed by the server, or null. The filter must be
+ * valid as a whole (a filter with a clause left out would select other
+ * rows): one invalid clause rejects the message. A later clause on a column
+ * replaces an earlier one, in place (the board keeps one per column). Invalid view
+ * entries are dropped (the list is informational).
+ */
+export function parseBoardState(value: unknown): IRemoteBoardState | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const kernelId = str(value.kernel_id);
+  if (!kernelId) {
+    return null;
+  }
+  const rawFilter = value.filter ?? [];
+  if (!Array.isArray(rawFilter)) {
+    return null;
+  }
+  const byColumn = new Map<string, FilterClause>();
+  for (const item of rawFilter) {
+    const clause = parseFilterClause(item);
+    if (!clause) {
+      return null;
+    }
+    byColumn.set(clause.column, clause);
+  }
+  const views: IBoardViewRef[] = [];
+  if (Array.isArray(value.views)) {
+    for (const item of value.views) {
+      if (!isObject(item)) {
+        continue;
+      }
+      const component = str(item.component);
+      const variables = names(item.variables);
+      if (component && variables) {
+        views.push({ component, variables });
+      }
+    }
+  }
+  return {
+    kernel_id: kernelId,
+    origin: value.origin === 'kernel' ? 'kernel' : 'board',
+    filter: Array.from(byColumn.values()),
+    views
+  };
 }

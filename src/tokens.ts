@@ -112,12 +112,14 @@ export interface ICatalog {
 export type ClientMessage =
   | { type: 'watch'; kernel_id: string }
   | { type: 'unwatch'; kernel_id: string }
-  | { type: 'refresh'; kernel_id: string };
+  | { type: 'refresh'; kernel_id: string }
+  | { type: 'state'; kernel_id: string; state: ISharedBoardState };
 
 /** Messages the server sends over the watch websocket (validated). */
 export type ServerMessage =
   | { type: 'catalog'; catalog: ICatalog }
   | { type: 'suggestions'; suggestions: ISuggestions }
+  | { type: 'state'; state: IRemoteBoardState }
   | { type: 'error'; message: string; kernel_id: string | null };
 
 /** A JSON object (parameters, evidence). */
@@ -191,6 +193,29 @@ export interface IBoardState {
   filter: FilterClause[];
 }
 
+/** An open view as the kernel learns of it: a component over variables. */
+export interface IBoardViewRef {
+  component: string;
+  variables: string[];
+}
+
+/**
+ * The board's state shared through the server (`{"type": "state"}` on the
+ * watch websocket): the filter, and the views open (informational: Python's
+ * `symphony_lab.selection()` without a frame uses the first view's).
+ */
+export interface ISharedBoardState {
+  filter: FilterClause[];
+  views: IBoardViewRef[];
+}
+
+/** A board state pushed by the server (validated). */
+export interface IRemoteBoardState extends ISharedBoardState {
+  kernel_id: string;
+  /** `board`: another viewer changed it; `kernel`: Python code did. */
+  origin: 'board' | 'kernel';
+}
+
 /** What a view shows: a component over variables, with parameters. */
 export interface IViewSpec {
   component: string;
@@ -261,6 +286,15 @@ export interface IBoardModel extends IDisposable {
   /** Add or remove a value of the `in` clause of a column. */
   toggleValue(column: string, value: string | number | boolean | null): void;
   clearFilter(): void;
+  /** What is shared through the server: the filter and the open views. */
+  readonly sharedState: ISharedBoardState;
+  /**
+   * Take a board state pushed by the server (another viewer, or Python
+   * code): its filter replaces the kernel's board filter (kept for later
+   * when that kernel is not shown); the open views are left alone. Never
+   * sent back.
+   */
+  applyState(state: IRemoteBoardState): void;
 }
 
 /** What a renderer gets to draw a view. */
@@ -339,6 +373,8 @@ export interface ICatalogClient extends IDisposable {
   readonly catalogReceived: ISignal<ICatalogClient, ICatalog>;
   /** Emitted for every valid suggestions message of a watched kernel. */
   readonly suggestionsReceived: ISignal<ICatalogClient, ISuggestions>;
+  /** Emitted for every valid board state of a watched kernel. */
+  readonly stateReceived: ISignal<ICatalogClient, IRemoteBoardState>;
   /** Emitted for every error message of the server. */
   readonly errorReceived: ISignal<ICatalogClient, IServerError>;
   /** Kernel ids watched now (each at least once). */
@@ -352,6 +388,12 @@ export interface ICatalogClient extends IDisposable {
   unwatch(kernelId: string): void;
   /** Ask for a new catalog now; false when it could not be sent. */
   refresh(kernelId: string): boolean;
+  /**
+   * Share a watched kernel's board state with the server (its other viewers
+   * and the kernel); false when it was not sent (kernel not watched, socket
+   * closed, or a state the server would refuse).
+   */
+  sendState(kernelId: string, state: ISharedBoardState): boolean;
   /** One variable with all its columns (`GET .../variables/<name>`). */
   fetchVariable(kernelId: string, name: string): Promise<IVariable>;
   /** The catalog the server holds (`GET .../catalog`). */
