@@ -224,8 +224,8 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
         self._subscriptions[kernel_id] = (listener, analysis, board)
         self._send({"type": "catalog", "catalog": watcher.snapshot()})
         self._send({"type": "suggestions", "suggestions": watcher.analysis.snapshot()})
-        if watcher.board_state.get("filter") or watcher.board_state.get("views"):
-            self._send({"type": "state", "state": {"kernel_id": kernel_id, "origin": "board", **watcher.board_state}})
+        # Always, even when empty: a board kept in the browser may be older than the server's.
+        self._send({"type": "state", "state": {"kernel_id": kernel_id, "origin": "board", **watcher.board_state}})
 
     def _unwatch(self, kernel_id: str) -> None:
         listeners = self._subscriptions.pop(kernel_id, None)

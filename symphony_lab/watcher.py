@@ -98,6 +98,7 @@ class KernelWatcher:
         self._board_seen_version = 0  # the kernel's board version last taken over
         self._board_task: asyncio.Future[Any] | None = None
         self._probe_id: str | None = None
+        self._connected_to: dict[str, Any] = {}
         self._restart_cb = self._on_auto_restart
         self._dead_cb = self._on_dead
 
@@ -112,19 +113,7 @@ class KernelWatcher:
             signature_scheme=km.session.signature_scheme,
             username="symphony-lab",
         )
-        client = AsyncKernelClient(session=self._session, context=self._context)
-        client.load_connection_info(info)
-        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
-        self._client = client
-        # A kernel_info request first: cheap, answered even by a kernel that just started, and it
-        # establishes our shell connection before the first catalog request (its reply is ignored).
-        probe = self._session.msg("kernel_info_request", {})
-        self._probe_id = probe["header"]["msg_id"]
-        client.shell_channel.send(probe)
-        self._tasks = [
-            asyncio.ensure_future(self._read_loop(client.iopub_channel, self._on_iopub)),
-            asyncio.ensure_future(self._read_loop(client.shell_channel, self._on_shell)),
-        ]
+        self._connect(info)
         with contextlib.suppress(Exception):
             km.add_restart_callback(self._restart_cb, "restart")
             km.add_restart_callback(self._dead_cb, "dead")
@@ -136,6 +125,50 @@ class KernelWatcher:
         self._check_language()
         if self.catalog.status == PENDING:
             self.request_refresh(delay=0)
+
+    _PORTS = ("shell_port", "iopub_port", "ip", "transport")
+
+    def _connect(self, info: dict[str, Any]) -> None:
+        """Open our shell and IOPub sockets to the kernel described by ``info`` and start reading."""
+        assert self._session is not None
+        client = AsyncKernelClient(session=self._session, context=self._context)
+        client.load_connection_info(info)
+        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+        self._client = client
+        self._connected_to = {k: info.get(k) for k in self._PORTS}
+        # A kernel_info request first: cheap, answered even by a kernel that just started, and it
+        # establishes our shell connection before the first catalog request.
+        probe = self._session.msg("kernel_info_request", {})
+        self._probe_id = probe["header"]["msg_id"]
+        client.shell_channel.send(probe)
+        self._tasks = [
+            asyncio.ensure_future(self._read_loop(client.iopub_channel, self._on_iopub)),
+            asyncio.ensure_future(self._read_loop(client.shell_channel, self._on_shell)),
+        ]
+
+    def _disconnect(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+        if self._client is not None:
+            for channel in (self._client.shell_channel, self._client.iopub_channel):
+                with contextlib.suppress(Exception):
+                    channel.close()
+            self._client = None
+
+    def _follow_kernel(self) -> None:
+        """Reconnect if the kernel now listens elsewhere: the server's restarter starts a dead kernel
+        again on new ports."""
+        if self._stopped:
+            return
+        try:
+            info = self._km.get_connection_info(session=False)
+        except Exception:
+            return
+        if {k: info.get(k) for k in self._PORTS} != self._connected_to:
+            self.log.debug("symphony-lab: kernel %s moved to new ports; reconnecting", self.kernel_id)
+            self._disconnect()
+            self._connect(info)
 
     async def stop(self) -> None:
         """Stop listening and close our sockets. Safe to call more than once."""
@@ -251,6 +284,16 @@ class KernelWatcher:
 
     async def _refresh(self) -> None:
         self._refresh_handle = None
+        try:
+            await self._refresh_once()
+        finally:
+            # A refresh asked for while this one was in flight is due now, whatever became of this
+            # one (answered, dropped after a restart, timed out).
+            if self._dirty and not self._refreshing and not self._stopped:
+                self._dirty = False
+                self.request_refresh()
+
+    async def _refresh_once(self) -> None:
         if self._stopped:
             return
         if self._foreign_busy:
@@ -305,9 +348,6 @@ class KernelWatcher:
             self._take_kernel_board()
             self._after_catalog()
             self._send_board()
-        if self._dirty:
-            self._dirty = False
-            self.request_refresh()
 
     # -- the board's shared state -----------------------------------------------------------------
 
@@ -468,6 +508,7 @@ class KernelWatcher:
         return bool(self._foreign_busy)
 
     async def _request(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        self._follow_kernel()
         if self._client is None or self._session is None:
             raise KernelGone()
         content = {
@@ -538,8 +579,9 @@ class KernelWatcher:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a malformed or badly signed message: skip it
-                if self._stopped:
-                    return
+                socket = getattr(channel, "socket", None)
+                if self._stopped or socket is None or socket.closed:
+                    return  # stopped, or this channel was replaced (the kernel moved)
                 self.log.debug("symphony-lab: dropped an unreadable kernel message: %s", exc)
                 await asyncio.sleep(0)
                 continue

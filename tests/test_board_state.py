@@ -13,6 +13,8 @@ async def open_watch(jp_ws_fetch, kernel_id):
     ws = await jp_ws_fetch("symphony-lab", "api", "watch")
     await ws.write_message(json.dumps({"type": "watch", "kernel_id": kernel_id}))
     await read_until(ws, lambda m: m["type"] == "catalog")
+    initial = await read_until(ws, lambda m: m["type"] == "state")  # the server's state, on every watch
+    assert initial["state"]["kernel_id"] == kernel_id
     return ws
 
 

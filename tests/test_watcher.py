@@ -415,3 +415,19 @@ async def test_a_request_that_times_out_is_retried(kernel, jp_serverapp, fetch_c
         os.kill(pid, signal.SIGCONT)
     catalog = await wait_catalog(kernel_id, lambda c: c["status"] == "ok", timeout=30)
     assert catalog["state"] == "idle"
+
+
+async def test_a_kernel_that_dies_is_restarted_and_its_catalog_reset(kernel, user, wait_catalog, jp_serverapp):
+    """The kernel process is killed: the server's restarter starts a new one, and the catalog empties
+    (nothing of the dead process is shown as if it were still there)."""
+    import os
+    import signal
+
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run("import pandas as pd\ndf = pd.DataFrame({'a': [1]})")
+    await wait_catalog(kernel_id, lambda c: "df" in names(c))
+    km = jp_serverapp.kernel_manager.get_kernel(kernel_id)
+    os.kill(km.provisioner.pid, signal.SIGKILL)
+    catalog = await wait_catalog(kernel_id, lambda c: c["status"] == "ok" and not names(c), timeout=60)
+    assert catalog["state"] == "idle" and catalog["execution_count"] == 0
