@@ -7,22 +7,20 @@
  * undoes it; the demo notebook gets suggestions and a summary with a row
  * per column. Screenshots of the panel (light and dark) for a human.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
-
-/** The demo notebook shipped with the repository. */
-const DEMO = path.resolve(__dirname, '..', '..', 'examples', 'demo.ipynb');
-/** Where the screenshots go (gitignored). */
-const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
-
-const PANEL_ID = 'symphony-lab-panel';
-
-/** Kernel start plus a run of a notebook on a slow 2-core CI machine. */
-const KERNEL_TIMEOUT = 90 * 1000;
-/** Waiting for the panel to show a catalog, suggestions or a view. */
-const PANEL_TIMEOUT = 60 * 1000;
+import { expect, test } from '@jupyterlab/galata';
+import {
+  card,
+  clickSuggestion,
+  entry,
+  filteredRows,
+  notebookWith,
+  openAndRun,
+  openAndRunDemo,
+  openPanel,
+  panel,
+  PANEL_TIMEOUT,
+  saveScreenshot
+} from './helpers';
 
 /** Rows of `train` before the planted duplicates. */
 const BASE_ROWS = 500;
@@ -53,129 +51,8 @@ const PLANT = [
   'train.shape, test.shape'
 ].join('\n');
 
-/** A notebook with one code cell and the python3 kernelspec. */
-function notebookWith(source: string): string {
-  return JSON.stringify({
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: null,
-        id: 'plant',
-        metadata: {},
-        outputs: [],
-        source
-      }
-    ],
-    metadata: {
-      kernelspec: {
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python',
-        name: 'python3'
-      },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
 // The whole lab must be wide enough for a notebook and the right sidebar.
 test.use({ viewport: { width: 1440, height: 900 } });
-
-function panel(page: IJupyterLabPageFixture): Locator {
-  return page.locator(`#${PANEL_ID}`);
-}
-
-function entry(page: IJupyterLabPageFixture, name: string): Locator {
-  return panel(page).locator(`.jp-SymphonyPanel-variable[data-name="${name}"]`);
-}
-
-/** The suggestions listed under a variable. */
-function suggestionsOf(page: IJupyterLabPageFixture, name: string): Locator {
-  return panel(page).locator(
-    `.jp-SymphonyPanel-variable[data-name="${name}"] + .jp-SymphonyPanel-suggestions`
-  );
-}
-
-/** One card of the panel's board. */
-function card(
-  page: IJupyterLabPageFixture,
-  component: string,
-  variables: string
-): Locator {
-  return panel(page).locator(
-    `.jp-SymphonyView[data-component="${component}"][data-variables="${variables}"]`
-  );
-}
-
-async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
-  await page.sidebar.openTab(PANEL_ID);
-  await expect(panel(page)).toBeVisible();
-}
-
-/** Open a notebook of the test's folder and run all its cells. */
-async function openAndRun(
-  page: IJupyterLabPageFixture,
-  file: string
-): Promise<void> {
-  expect(await page.notebook.openByPath(file)).toBeTruthy();
-  expect(await page.notebook.activate(path.basename(file))).toBeTruthy();
-  await expect(
-    page.locator('#jp-main-statusbar').getByText('Idle', { exact: false })
-  ).toBeVisible({ timeout: KERNEL_TIMEOUT });
-  expect(await page.notebook.run()).toBeTruthy();
-}
-
-/**
- * Click the suggestion of `component` under variable `name`, showing the
- * variable's other suggestions first when it is not among the first ones.
- */
-async function clickSuggestion(
-  page: IJupyterLabPageFixture,
-  name: string,
-  component: string
-): Promise<void> {
-  const list = suggestionsOf(page, name);
-  const suggestion = list.locator(
-    `.jp-SymphonyPanel-suggestion[data-component="${component}"][data-variables="${name}"]`
-  );
-  // Suggestions arrive after the catalog: wait for the list.
-  await expect(list.locator('.jp-SymphonyPanel-suggestion').first()).toBeVisible({
-    timeout: PANEL_TIMEOUT
-  });
-  if ((await suggestion.count()) === 0) {
-    const more = list.locator('.jp-SymphonyPanel-moreSuggestions');
-    if ((await more.getAttribute('aria-expanded')) !== 'true') {
-      await more.click();
-    }
-  }
-  await expect(suggestion).toHaveCount(1);
-  await suggestion.click();
-  await expect(suggestion).toHaveAttribute('data-open', 'true');
-}
-
-async function saveScreenshot(
-  target: IJupyterLabPageFixture | Locator,
-  name: string
-): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const file = path.join(SCREENSHOTS, name);
-  await target.screenshot({ path: file });
-  await test.info().attach(name, { path: file, contentType: 'image/png' });
-}
-
-/** The "filtered: N of M rows" of a card's status line, or null. */
-async function filteredRows(
-  status: Locator
-): Promise<{ shown: number; total: number } | null> {
-  const text = (await status.textContent()) ?? '';
-  const match = text.match(/filtered: ([\d,]+) of ([\d,]+) rows/);
-  if (!match) {
-    return null;
-  }
-  const n = (s: string): number => Number(s.replace(/,/g, ''));
-  return { shown: n(match[1]), total: n(match[2]) };
-}
 
 test.describe('Findings and the linked board', () => {
   test('planted duplicates and leakage, brushing a histogram filters the summary', async ({
@@ -310,11 +187,7 @@ test.describe('Findings and the linked board', () => {
     page,
     tmpPath
   }) => {
-    expect(fs.existsSync(DEMO)).toBe(true);
-    expect(
-      await page.contents.uploadFile(DEMO, `${tmpPath}/demo.ipynb`)
-    ).toBeTruthy();
-    await openAndRun(page, `${tmpPath}/demo.ipynb`);
+    await openAndRunDemo(page, tmpPath);
     await openPanel(page);
     await expect(entry(page, 'X_train')).toBeVisible({ timeout: PANEL_TIMEOUT });
     await expect(

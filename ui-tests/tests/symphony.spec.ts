@@ -6,21 +6,18 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
+import {
+  entry,
+  KERNEL_TIMEOUT,
+  openAndRunDemo,
+  openPanel,
+  panel,
+  PANEL_ID,
+  PANEL_TIMEOUT,
+  saveScreenshot
+} from './helpers';
 
-/** The demo notebook shipped with the repository. */
-const DEMO = path.resolve(__dirname, '..', '..', 'examples', 'demo.ipynb');
-/** Where the screenshots go (gitignored). */
-const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
-
-const PANEL_ID = 'symphony-lab-panel';
 const COMMAND = 'symphony-lab:open';
-
-/** Kernel start plus a run of the demo on a slow 2-core CI machine. */
-const KERNEL_TIMEOUT = 90 * 1000;
-/** Waiting for the panel to show a catalog. */
-const PANEL_TIMEOUT = 60 * 1000;
 
 /** A notebook without cells and the python3 kernelspec (empty namespace). */
 const EMPTY_NOTEBOOK = {
@@ -40,23 +37,6 @@ const EMPTY_NOTEBOOK = {
 // The whole lab must be wide enough for a notebook and the right sidebar.
 test.use({ viewport: { width: 1440, height: 900 } });
 
-/** The panel's root node. */
-function panel(page: IJupyterLabPageFixture): Locator {
-  return page.locator(`#${PANEL_ID}`);
-}
-
-/** One variable entry of the panel, optionally within a group. */
-function entry(
-  page: IJupyterLabPageFixture,
-  name: string,
-  group?: string
-): Locator {
-  const scope = group
-    ? panel(page).locator(`.jp-SymphonyPanel-group[data-kind-group="${group}"]`)
-    : panel(page);
-  return scope.locator(`.jp-SymphonyPanel-variable[data-name="${name}"]`);
-}
-
 /** The shape text of a variable entry. */
 function shapeOf(
   page: IJupyterLabPageFixture,
@@ -69,30 +49,6 @@ function shapeOf(
 /** Format a Python shape tuple the way the panel does: "455 × 32". */
 function formatShape(dims: number[]): string {
   return dims.map(n => n.toLocaleString('en-US')).join(' \u00d7 ');
-}
-
-/** Open the Symphony panel through its sidebar tab. */
-async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
-  await page.sidebar.openTab(PANEL_ID);
-  await expect(panel(page)).toBeVisible();
-}
-
-/** Upload the demo notebook into the test's folder, open it and run all. */
-async function openAndRunDemo(
-  page: IJupyterLabPageFixture,
-  tmpPath: string
-): Promise<void> {
-  expect(fs.existsSync(DEMO)).toBe(true);
-  expect(
-    await page.contents.uploadFile(DEMO, `${tmpPath}/demo.ipynb`)
-  ).toBeTruthy();
-  expect(await page.notebook.openByPath(`${tmpPath}/demo.ipynb`)).toBeTruthy();
-  expect(await page.notebook.activate('demo.ipynb')).toBeTruthy();
-  // Kernel start: the status bar says Idle once the kernel is up.
-  await expect(
-    page.locator('#jp-main-statusbar').getByText('Idle', { exact: false })
-  ).toBeVisible({ timeout: KERNEL_TIMEOUT });
-  expect(await page.notebook.run()).toBeTruthy();
 }
 
 /**
@@ -137,17 +93,6 @@ async function waitForVariables(page: IJupyterLabPageFixture): Promise<void> {
   await expect(entry(page, 'model', 'models')).toBeVisible({
     timeout: PANEL_TIMEOUT
   });
-}
-
-/** Save a screenshot under ui-tests/screenshots/ and attach it to the report. */
-async function saveScreenshot(
-  target: IJupyterLabPageFixture | Locator,
-  name: string
-): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const file = path.join(SCREENSHOTS, name);
-  await target.screenshot({ path: file });
-  await test.info().attach(name, { path: file, contentType: 'image/png' });
 }
 
 test.describe('Symphony panel is registered', () => {

@@ -8,18 +8,17 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
-
-/** Where the screenshots go (gitignored). */
-const SCREENSHOTS = path.resolve(__dirname, '..', 'screenshots');
-
-const PANEL_ID = 'symphony-lab-panel';
-
-/** Kernel start plus a run of a notebook on a slow 2-core CI machine. */
-const KERNEL_TIMEOUT = 90 * 1000;
-/** Waiting for the panel to show a catalog, suggestions or a view. */
-const PANEL_TIMEOUT = 60 * 1000;
+import {
+  card,
+  clickSuggestion,
+  entry,
+  notebookWith,
+  openAndRun,
+  openPanel,
+  panel,
+  PANEL_TIMEOUT,
+  saveScreenshot
+} from './helpers';
 
 /** Rows of `people`. */
 const ROWS = 300;
@@ -50,106 +49,12 @@ const PLANT = [
   'people.shape'
 ].join('\n');
 
-/** A notebook with one code cell and the python3 kernelspec. */
-function notebookWith(source: string): string {
-  return JSON.stringify({
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: null,
-        id: 'plant',
-        metadata: {},
-        outputs: [],
-        source
-      }
-    ],
-    metadata: {
-      kernelspec: {
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python',
-        name: 'python3'
-      },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
 // The whole lab must be wide enough for a notebook and the right sidebar.
 test.use({ viewport: { width: 1440, height: 900 } });
-
-function panel(page: IJupyterLabPageFixture): Locator {
-  return page.locator(`#${PANEL_ID}`);
-}
 
 /** The board in the main area. */
 function mainBoard(page: IJupyterLabPageFixture): Locator {
   return page.locator('#jp-main-dock-panel .jp-SymphonyBoardWidget');
-}
-
-function entry(page: IJupyterLabPageFixture, name: string): Locator {
-  return panel(page).locator(`.jp-SymphonyPanel-variable[data-name="${name}"]`);
-}
-
-/** One card of a board (the panel's or the main area's). */
-function card(root: Locator, component: string, variables: string): Locator {
-  return root.locator(
-    `.jp-SymphonyView[data-component="${component}"][data-variables="${variables}"]`
-  );
-}
-
-/** Open a notebook of the test's folder and run all its cells. */
-async function openAndRun(
-  page: IJupyterLabPageFixture,
-  file: string
-): Promise<void> {
-  expect(await page.notebook.openByPath(file)).toBeTruthy();
-  expect(await page.notebook.activate(path.basename(file))).toBeTruthy();
-  await expect(
-    page.locator('#jp-main-statusbar').getByText('Idle', { exact: false })
-  ).toBeVisible({ timeout: KERNEL_TIMEOUT });
-  expect(await page.notebook.run()).toBeTruthy();
-}
-
-/**
- * Click the suggestion of `component` under variable `name`, showing the
- * variable's other suggestions first when it is not among the first ones.
- */
-async function clickSuggestion(
-  page: IJupyterLabPageFixture,
-  name: string,
-  component: string
-): Promise<void> {
-  const list = panel(page).locator(
-    `.jp-SymphonyPanel-variable[data-name="${name}"] + .jp-SymphonyPanel-suggestions`
-  );
-  const suggestion = list.locator(
-    `.jp-SymphonyPanel-suggestion[data-component="${component}"][data-variables="${name}"]`
-  );
-  await expect(list.locator('.jp-SymphonyPanel-suggestion').first()).toBeVisible({
-    timeout: PANEL_TIMEOUT
-  });
-  if ((await suggestion.count()) === 0) {
-    const more = list.locator('.jp-SymphonyPanel-moreSuggestions');
-    if ((await more.getAttribute('aria-expanded')) !== 'true') {
-      await more.click();
-    }
-  }
-  await expect(suggestion).toHaveCount(1);
-  await suggestion.click();
-  await expect(suggestion).toHaveAttribute('data-open', 'true');
-}
-
-async function saveScreenshot(target: Locator, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const file = path.join(SCREENSHOTS, name);
-  // Cards live in scrolled containers (the panel, the board): bring the card
-  // to the bottom of its container so that no sticky header covers it (the
-  // window is tall enough for a whole card).
-  await target.evaluate(node => node.scrollIntoView({ block: 'end' }));
-  await target.screenshot({ path: file });
-  await test.info().attach(name, { path: file, contentType: 'image/png' });
 }
 
 /** The text of the index cell of the table's first row. */
@@ -178,8 +83,7 @@ test.describe('Table, correlations and outliers', () => {
       )
     ).toBeTruthy();
     await openAndRun(page, `${tmpPath}/views.ipynb`);
-    await page.sidebar.openTab(PANEL_ID);
-    await expect(panel(page)).toBeVisible();
+    await openPanel(page);
     await expect(entry(page, 'people')).toBeVisible({ timeout: PANEL_TIMEOUT });
     await expect(entry(page, 'people').locator('.jp-SymphonyPanel-shape')).toHaveText(
       `${ROWS} \u00d7 5`
@@ -272,7 +176,7 @@ test.describe('Table, correlations and outliers', () => {
       for (const component of COMPONENTS) {
         const c = card(panel(page), component, 'people');
         await expect(c).toHaveAttribute('data-status', 'ready');
-        await saveScreenshot(c, `views-panel-${component}-${theme}.png`);
+        await saveScreenshot(c, `views-panel-${component}-${theme}.png`, { scrollIntoView: true });
       }
     }
 
@@ -300,9 +204,9 @@ test.describe('Table, correlations and outliers', () => {
       for (const component of COMPONENTS) {
         const c = card(mainBoard(page), component, 'people');
         await expect(c).toHaveAttribute('data-status', 'ready');
-        await saveScreenshot(c, `views-main-${component}-${theme}.png`);
+        await saveScreenshot(c, `views-main-${component}-${theme}.png`, { scrollIntoView: true });
       }
-      await saveScreenshot(page.locator('#jp-main-dock-panel'), `views-main-${theme}.png`);
+      await saveScreenshot(page.locator('#jp-main-dock-panel'), `views-main-${theme}.png`, { scrollIntoView: true });
     }
     // And the board alone in the main area (simple mode): cards in columns.
     await page.evaluate(async () => {
@@ -314,10 +218,10 @@ test.describe('Table, correlations and outliers', () => {
       await expect(card(mainBoard(page), component, 'people')).toBeVisible();
     }
     await mainBoard(page).evaluate(node => (node.scrollTop = 0));
-    await saveScreenshot(mainBoard(page), 'views-main-wide-light.png');
+    await saveScreenshot(mainBoard(page), 'views-main-wide-light.png', { scrollIntoView: true });
     await page.theme.setDarkTheme();
     await mainBoard(page).evaluate(node => (node.scrollTop = 0));
-    await saveScreenshot(mainBoard(page), 'views-main-wide-dark.png');
+    await saveScreenshot(mainBoard(page), 'views-main-wide-dark.png', { scrollIntoView: true });
     await page.theme.setLightTheme();
     await page.evaluate(async () => {
       await window.jupyterapp.commands.execute('application:set-mode', { mode: 'multiple-document' });
