@@ -67,6 +67,7 @@ dist: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_overhead.py
+	$(BIN)/python benchmarks/bench_components.py
 
 clean:
 	rm -rf lib tsconfig.tsbuildinfo symphony_lab/labextension node_modules ui-tests/node_modules $(VENV)

@@ -6,7 +6,21 @@ from typing import Any, Sequence
 
 from .base import Component, Context, Entry, Finding, Suggestion
 
-MAX_ROWS = 2_000_000
+MAX_ROWS = 1_000_000
+
+
+def _histogram(values: Any, bins: int) -> tuple[Any, Any]:
+    """Equal-width histogram of finite values by direct bin arithmetic and one bincount (the same
+    counts as ``numpy.histogram``: the last bin includes the maximum)."""
+    import numpy as np
+
+    low, high = float(values.min()), float(values.max())
+    if high == low:
+        high = low + 1.0 if low == 0 else low + abs(low) * 1e-9 + 1e-9
+    edges = np.linspace(low, high, bins + 1)
+    index = ((values - low) * (bins / (high - low))).astype(np.int64)
+    np.clip(index, 0, bins - 1, out=index)
+    return np.bincount(index, minlength=bins), edges
 
 
 class Summary(Component):
@@ -100,7 +114,7 @@ class Summary(Component):
                         mean=json_value(values.mean()),
                         std=json_value(values.std(ddof=1)) if len(values) > 1 else None,
                     )
-                    counts, edges = np.histogram(values, bins=params["bins"])
+                    counts, edges = _histogram(values, params["bins"])
                     info["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
             elif kind == "datetime" and len(present):
                 info.update(min=json_value(present.min()), max=json_value(present.max()))
