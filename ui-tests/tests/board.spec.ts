@@ -120,6 +120,14 @@ test.describe('Findings and the linked board', () => {
     const status = summary.locator('.jp-SymphonyView-status');
     await expect(status).not.toContainText('filtered');
 
+    // And the table of its rows; cards can be resized by their bottom edge.
+    await clickSuggestion(page, 'train', 'table');
+    const table = card(page, 'table', 'train');
+    await expect(table).toHaveAttribute('data-status', 'ready', { timeout: PANEL_TIMEOUT });
+    await expect(table.locator('.jp-SymphonyView-body')).toHaveCSS('resize', 'vertical');
+    const tableStatus = table.locator('.jp-SymphonyView-status');
+    await expect(tableStatus).not.toContainText('filtered');
+
     // Brush a range of bars: drag across the histogram's pointer target.
     const overlay = distribution.locator('.jp-SymphonyView-overlay');
     await overlay.scrollIntoViewIfNeeded();
@@ -149,6 +157,20 @@ test.describe('Findings and the linked board', () => {
     expect(filtered!.total).toBe(TRAIN_ROWS);
     expect(filtered!.shown).toBeGreaterThan(0);
     expect(filtered!.shown).toBeLessThan(filtered!.total);
+    // The table follows too: the same rows pass, and the page shows only ages in the brushed range.
+    await expect(tableStatus).toContainText(`filtered: ${filtered!.shown.toLocaleString('en-US')} of`, {
+      timeout: PANEL_TIMEOUT
+    });
+    const range = (await chip.textContent())!.match(/([\d.]+)\s*\u2013\s*([\d.]+)/);
+    expect(range, 'the chip shows the brushed range').not.toBeNull();
+    const ages = await table.locator('tbody tr').evaluateAll(rows =>
+      rows.map(r => Number((r.querySelectorAll('td')[0] as HTMLElement).textContent))
+    );
+    expect(ages.length).toBeGreaterThan(0);
+    for (const age of ages) {
+      expect(age).toBeGreaterThanOrEqual(Math.floor(Number(range![1])));
+      expect(age).toBeLessThanOrEqual(Math.ceil(Number(range![2])));
+    }
     // The summary's own count of age agrees with the status.
     // (The histogram keeps its whole range: its own column is not filtered.)
     await expect(distribution).toHaveAttribute('data-status', 'ready');
