@@ -17,7 +17,7 @@ from tornado import web, websocket
 from .analysis import ViewError, check_board
 from .components.base import ParamError
 from .registry import UnknownKernel, WatcherRegistry
-from .watcher import KernelGone
+from .watcher import KernelGone, ViewTicket
 
 AUTH_RESOURCE = "symphony_lab"
 API = "symphony-lab/api"
@@ -100,11 +100,20 @@ class ViewsHandler(SymphonyHandler):
             raise web.HTTPError(400, "The request body must be JSON.") from None
         watcher = await self.watcher_or_404(kernel_id)
         await watcher.wait_first_catalog(self.settings.get("symphony_lab_first_wait", 3.0))
+        self._watcher, self._ticket = watcher, ViewTicket()
         try:
-            result = await watcher.compute_view(body)
+            result = await watcher.compute_view(body, self._ticket)
         except ViewError as exc:
+            if self.request.connection.stream.closed():  # type: ignore[union-attr]
+                return  # cancelled by the browser: nobody to answer
             raise web.HTTPError(exc.status, str(exc)) from None
         self.finish(json.dumps(result))
+
+    def on_connection_close(self) -> None:
+        """The browser gave up on this view (closed it, or asked for a newer one): cancel its work."""
+        watcher, ticket = getattr(self, "_watcher", None), getattr(self, "_ticket", None)
+        if watcher is not None and ticket is not None:
+            watcher.cancel(ticket)
 
 
 class ComponentsHandler(SymphonyHandler):

@@ -54,6 +54,13 @@ class WatcherConfig:
     analysis_limits: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class ViewTicket:
+    """Identifies one view request in flight, so that it can be cancelled."""
+
+    msg_id: str | None = None
+
+
 class KernelGone(Exception):
     """The kernel was shut down or died while a request was in flight."""
 
@@ -99,6 +106,8 @@ class KernelWatcher:
         self._board_task: asyncio.Future[Any] | None = None
         self._probe_id: str | None = None
         self._connected_to: dict[str, Any] = {}
+        self._running_ours: str | None = None  # our request the kernel is executing now
+        self._cancelled: set[str] = set()  # our requests nobody waits for any more
         self._restart_cb = self._on_auto_restart
         self._dead_cb = self._on_dead
 
@@ -449,7 +458,28 @@ class KernelWatcher:
         payload = (expression.get("data") or {}).get("application/json")
         return payload if isinstance(payload, dict) else None
 
-    async def compute_view(self, body: Any) -> dict[str, Any]:
+    def cancel(self, ticket: "ViewTicket") -> None:
+        """Nobody waits for this view any more (the browser went away or moved on). If the kernel is
+        computing it, interrupt the kernel: only our request is running then, so no cell of anyone's is
+        touched; if it is still queued, interrupt it when it starts."""
+        msg_id = ticket.msg_id
+        if msg_id is None or self._stopped:
+            return
+        if msg_id == self._running_ours:
+            self._interrupt(msg_id)
+        elif msg_id in self._pending:
+            self._cancelled.add(msg_id)
+
+    def _interrupt(self, msg_id: str) -> None:
+        self._cancelled.discard(msg_id)
+        if self._running_ours != msg_id or self._foreign_busy:
+            return
+        self.log.info("symphony-lab: interrupting kernel %s to cancel a view nobody waits for", self.kernel_id)
+        result = self._km.interrupt_kernel()
+        if asyncio.iscoroutine(result):
+            asyncio.ensure_future(result)
+
+    async def compute_view(self, body: Any, ticket: "ViewTicket | None" = None) -> dict[str, Any]:
         """Data of one view, computed in the kernel (or from the cache). Raises ViewError."""
         if self.catalog.status != OK:
             raise ViewError(self.catalog.message or "The kernel's catalog is not available yet.", 409)
@@ -460,7 +490,7 @@ class KernelWatcher:
             raise ViewError("The kernel is busy; the view is computed when it is idle.", 409)
         generation = self._generation
         try:
-            reply = await self._request(request, timeout=self.config.analysis_timeout)
+            reply = await self._request(request, timeout=self.config.analysis_timeout, ticket=ticket)
         except asyncio.TimeoutError:
             raise ViewError("The kernel did not answer in time.", 504) from None
         except KernelGone:
@@ -507,7 +537,9 @@ class KernelWatcher:
     def busy(self) -> bool:
         return bool(self._foreign_busy)
 
-    async def _request(self, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+    async def _request(
+        self, request: dict[str, Any], timeout: float | None = None, ticket: "ViewTicket | None" = None
+    ) -> dict[str, Any]:
         self._follow_kernel()
         if self._client is None or self._session is None:
             raise KernelGone()
@@ -520,6 +552,8 @@ class KernelWatcher:
             "stop_on_error": False,
         }
         msg = self._session.msg("execute_request", content, metadata={METADATA_KEY: request})
+        if ticket is not None:
+            ticket.msg_id = msg["header"]["msg_id"]
         return await self._send(msg, timeout or self.config.request_timeout)
 
     async def _send(self, msg: dict[str, Any], timeout: float) -> dict[str, Any]:
@@ -612,6 +646,15 @@ class KernelWatcher:
         parent_id = parent.get("msg_id")
         ours = self._session is not None and parent.get("session") == self._session.session
         if ours:
+            if msg_type == "status":
+                state = (msg.get("content") or {}).get("execution_state")
+                if state == "busy":
+                    self._running_ours = parent_id
+                    if parent_id in self._cancelled:
+                        self._interrupt(parent_id)
+                elif state == "idle" and self._running_ours == parent_id:
+                    self._running_ours = None
+                    self._cancelled.discard(parent_id)
             return
         content = msg.get("content") or {}
         if msg_type == "execute_input":

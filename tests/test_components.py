@@ -299,3 +299,33 @@ async def test_near_duplicates_are_found_beside_exact_ones(kernel, user, wait_ca
     near = await view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["people"], "params": {"near": True}})
     groups = {tuple(g["index"]): g["exact"] for g in near["data"]["groups"]}
     assert groups == {(0, 1): False, (2, 3): True}
+
+
+async def test_a_view_nobody_waits_for_is_cancelled_in_the_kernel(
+    kernel, user, wait_catalog, jp_fetch, registry, http_server_client, jp_base_url, jp_auth_header
+):
+    """The browser gives up on a long view (its request is closed): the kernel is interrupted, so the
+    user's next cell runs at once instead of after the computation; the namespace is intact."""
+    import time
+
+    from tornado.httpclient import HTTPClientError as ClientError
+
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run("import numpy as np, pandas as pd\nbig = pd.DataFrame(np.random.default_rng(0).random((8_000_000, 3)))", timeout=120)
+    await wait_catalog(kernel_id, lambda c: "big" in names(c), timeout=60)
+    watcher = await registry.get(kernel_id)
+    await watcher.wait_analysis(60)
+    started = time.monotonic()
+    await view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["big"], "params": {"near": True}})
+    full = time.monotonic() - started
+    assert full > 1.0, "the computation must be long enough to cancel"
+
+    url = f"{jp_base_url.rstrip('/')}/symphony-lab/api/kernels/{kernel_id}/views"
+    body = json.dumps({"component": "duplicates", "variables": ["big"], "params": {"near": True, "page": 1}})
+    with pytest.raises(ClientError):  # the browser's request is dropped after 0.3 s
+        await http_server_client.fetch(url, method="POST", body=body, headers=jp_auth_header, request_timeout=0.3)
+    started = time.monotonic()
+    await alice.run("x = 1")
+    assert time.monotonic() - started < full / 2
+    assert await alice.value("big.shape") == "(8000000, 3)"
