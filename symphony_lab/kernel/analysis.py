@@ -26,6 +26,18 @@ class RequestError(Exception):
         self.kind = kind
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is somewhere in the exception's chain of causes."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if type(current) is KeyboardInterrupt:
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _valid(name: Any) -> bool:
     return type(name) is str and name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")
 
@@ -139,6 +151,8 @@ def compute(namespace: dict[str, Any], request: dict[str, Any], options: Catalog
     except ParamError as exc:
         return {"error": str(exc), "error_kind": "params"}
     except Exception as exc:  # a bug, or an object that breaks pandas: say what, never a traceback
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None  # an interrupt wrapped by Python (e.g. in __set_name__)
         return {"error": f"{name} failed: {safe_message(exc)}", "error_kind": "internal"}
     return {
         "data": data,
