@@ -121,7 +121,7 @@ class Duplicates(Component):
         import numpy as np
         import pandas as pd
 
-        from ..kernel.frames import apply_filter, json_value, row_hashes
+        from ..kernel.frames import apply_filter, duplicate_groups, json_value, row_hashes
         from ..kernel.safe import safe_label
 
         df = objects[0]
@@ -138,8 +138,7 @@ class Duplicates(Component):
         if other is None:
             exact = row_hashes(filtered)
             hashes = row_hashes(_normalized(filtered, params["decimals"])) if params["near"] else exact
-            series = pd.Series(hashes)
-            in_group = series.duplicated(keep=False).to_numpy()
+            in_group, _ = duplicate_groups(hashes)
             group_hashes = hashes[in_group]
             positions = np.flatnonzero(in_group)
             codes, uniques = pd.factorize(group_hashes, sort=False)

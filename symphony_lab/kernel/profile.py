@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .frames import Rows, column_kind, json_value, row_hashes
+from .frames import Rows, column_kind, duplicate_groups, json_value, row_hashes
 from .safe import safe_label
 
 LABEL_NAMES = {"target", "label", "labels", "y", "class", "outcome", "diagnosis", "species", "churn"}
@@ -75,13 +75,12 @@ def profile_frame(df: pd.DataFrame, max_rows: int, hash_max_rows: int, max_colum
         "duplicates": None,
     }
     if rows.total <= hash_max_rows:
-        hashes = row_hashes(df)
-        dup_mask = pd.Series(hashes).duplicated(keep=False).to_numpy()
-        copies = int(pd.Series(hashes).duplicated(keep="first").sum())
+        in_group, repeated = duplicate_groups(row_hashes(df))
+        rows_in_groups = int(in_group.sum())
         profile["duplicates"] = {
-            "extra_copies": copies,
-            "rows_in_groups": int(dup_mask.sum()),
-            "groups": int(pd.Series(hashes[dup_mask]).nunique()) if copies else 0,
+            "extra_copies": rows_in_groups - len(repeated),
+            "rows_in_groups": rows_in_groups,
+            "groups": int(len(repeated)),
         }
     profile["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return profile
