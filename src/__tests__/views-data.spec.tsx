@@ -3,7 +3,6 @@
  * the kernel sends, as text; the table's headers sort and its pager pages
  * through the board's parameters.
  */
-import { nullTranslator } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 
@@ -14,19 +13,10 @@ import { registerRenderers } from '../views';
 import { CorrelationsView, formatCoefficient } from '../views/correlations';
 import { OutliersView } from '../views/outliers';
 import { nextSort, TableView } from '../views/table';
-import { viewResult } from './helpers';
+import { createRoot, drawView } from './render';
 
-(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createRoot } = require('react-dom/client') as {
-  createRoot: (node: Element) => {
-    render(node: React.ReactNode): void;
-    unmount(): void;
-  };
-};
 
-const trans = nullTranslator.load('symphony_lab');
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 let host: HTMLElement;
@@ -67,23 +57,7 @@ function draw(
   spec: IViewSpec,
   data: unknown
 ): IBoardView {
-  const id = board.open(spec)!;
-  const view = board.views.find(v => v.id === id)!;
-  const result = viewResult(spec, data);
-  const rerender = () =>
-    root.render(
-      <Component
-        view={board.views.find(v => v.id === id) ?? view}
-        data={data}
-        result={result}
-        filter={board.state.filter}
-        board={board}
-        trans={trans}
-      />
-    );
-  act(rerender);
-  board.changed.connect(() => act(rerender));
-  return view;
+  return drawView(root, board, Component, spec, data);
 }
 
 /** Nothing but text came from the kernel's strings. */

@@ -3,7 +3,6 @@
  * the kernel sends (data captured from the live server, shortened), as text,
  * and brushing sets the right clause of the board's filter.
  */
-import { nullTranslator } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 
@@ -17,18 +16,10 @@ import { DuplicatesView } from '../views/duplicates';
 import { MissingView } from '../views/missing';
 import { SummaryView } from '../views/summary';
 import { viewResult } from './helpers';
+import { createRoot, drawView, trans } from './render';
 
-(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { createRoot } = require('react-dom/client') as {
-  createRoot: (node: Element) => {
-    render(node: React.ReactNode): void;
-    unmount(): void;
-  };
-};
 
-const trans = nullTranslator.load('symphony_lab');
 
 let host: HTMLElement;
 let root: ReturnType<typeof createRoot>;
@@ -57,23 +48,7 @@ function draw(
   spec: IViewSpec,
   data: unknown
 ): IBoardView {
-  const id = board.open(spec)!;
-  const view = board.views.find(v => v.id === id)!;
-  const result = viewResult(spec, data);
-  const rerender = () =>
-    root.render(
-      <Component
-        view={board.views.find(v => v.id === id) ?? view}
-        data={data}
-        result={result}
-        filter={board.state.filter}
-        board={board}
-        trans={trans}
-      />
-    );
-  act(rerender);
-  board.changed.connect(() => act(rerender));
-  return view;
+  return drawView(root, board, Component, spec, data);
 }
 
 function pointer(target: Element, type: string, clientX: number): void {

@@ -1,0 +1,55 @@
+/**
+ * Rendering a view renderer in jsdom, shared by the renderer specs.
+ */
+import { nullTranslator } from '@jupyterlab/translation';
+import * as React from 'react';
+import { act } from 'react';
+
+import { BoardModel } from '../board';
+import { IBoardView, IViewRendererProps, IViewSpec } from '../tokens';
+import { viewResult } from './helpers';
+
+(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** A React root (react-dom/client, required: its types are not a dependency). */
+export interface IRoot {
+  render(node: React.ReactNode): void;
+  unmount(): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const { createRoot } = require('react-dom/client') as {
+  createRoot: (node: Element) => IRoot;
+};
+
+export const trans = nullTranslator.load('symphony_lab');
+
+/**
+ * Render `Component` for a view opened on `board` with `data`, and render it again whenever the
+ * board changes (as the board's card does).
+ */
+export function drawView(
+  root: IRoot,
+  board: BoardModel,
+  Component: React.ComponentType<IViewRendererProps>,
+  spec: IViewSpec,
+  data: unknown
+): IBoardView {
+  const id = board.open(spec)!;
+  const view = board.views.find(v => v.id === id)!;
+  const result = viewResult(spec, data);
+  const rerender = () =>
+    root.render(
+      <Component
+        view={board.views.find(v => v.id === id) ?? view}
+        data={data}
+        result={result}
+        filter={board.state.filter}
+        board={board}
+        trans={trans}
+      />
+    );
+  act(rerender);
+  board.changed.connect(() => act(rerender));
+  return view;
+}
