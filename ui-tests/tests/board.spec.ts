@@ -9,17 +9,18 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import {
+  brush,
   card,
   clickSuggestion,
   entry,
   filteredRows,
   notebookWith,
-  openAndRun,
   openAndRunDemo,
   openPanel,
   panel,
   PANEL_TIMEOUT,
-  saveScreenshot
+  saveScreenshot,
+  uploadAndRun
 } from './helpers';
 
 /** Rows of `train` before the planted duplicates. */
@@ -59,14 +60,7 @@ test.describe('Findings and the linked board', () => {
     page,
     tmpPath
   }) => {
-    expect(
-      await page.contents.uploadContent(
-        notebookWith(PLANT),
-        'text',
-        `${tmpPath}/planted.ipynb`
-      )
-    ).toBeTruthy();
-    await openAndRun(page, `${tmpPath}/planted.ipynb`);
+    await uploadAndRun(page, `${tmpPath}/planted.ipynb`, notebookWith(PLANT));
     await openPanel(page);
     await expect(entry(page, 'train')).toBeVisible({ timeout: PANEL_TIMEOUT });
     await expect(entry(page, 'test')).toBeVisible();
@@ -129,16 +123,7 @@ test.describe('Findings and the linked board', () => {
     await expect(tableStatus).not.toContainText('filtered');
 
     // Brush a range of bars: drag across the histogram's pointer target.
-    const overlay = distribution.locator('.jp-SymphonyView-overlay');
-    await overlay.scrollIntoViewIfNeeded();
-    const box = await overlay.boundingBox();
-    expect(box, 'the histogram has a pointer target').not.toBeNull();
-    const y = box!.y + box!.height / 2;
-    await page.mouse.move(box!.x + box!.width * 0.2, y);
-    await page.mouse.down();
-    await page.mouse.move(box!.x + box!.width * 0.35, y, { steps: 5 });
-    await page.mouse.move(box!.x + box!.width * 0.55, y, { steps: 5 });
-    await page.mouse.up();
+    await brush(page, distribution);
 
     const chip = panel(page).locator('.jp-SymphonyBoard-chip[data-column="age"]');
     await expect(chip).toBeVisible();

@@ -101,6 +101,38 @@ export async function openAndRun(
   expect(await page.notebook.run()).toBeTruthy();
 }
 
+/** Upload a notebook (its JSON text) to `file`, open it, and run all its cells. */
+export async function uploadAndRun(
+  page: IJupyterLabPageFixture,
+  file: string,
+  notebook: string
+): Promise<void> {
+  expect(await page.contents.uploadContent(notebook, 'text', file)).toBeTruthy();
+  await openAndRun(page, file);
+}
+
+/**
+ * Brush a distribution card's histogram: a mouse drag across its pointer target from `from` to `to`
+ * (fractions of its width).
+ */
+export async function brush(
+  page: IJupyterLabPageFixture,
+  distribution: Locator,
+  from = 0.2,
+  to = 0.55
+): Promise<void> {
+  const overlay = distribution.locator('.jp-SymphonyView-overlay');
+  await overlay.scrollIntoViewIfNeeded();
+  const box = await overlay.boundingBox();
+  expect(box, 'the histogram has a pointer target').not.toBeNull();
+  const y = box!.y + box!.height / 2;
+  await page.mouse.move(box!.x + box!.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box!.x + box!.width * ((from + to) / 2), y, { steps: 5 });
+  await page.mouse.move(box!.x + box!.width * to, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 /** Upload the demo notebook into the test's folder, open it and run all. */
 export async function openAndRunDemo(
   page: IJupyterLabPageFixture,

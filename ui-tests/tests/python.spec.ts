@@ -6,14 +6,15 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import {
+  brush,
   card,
   clickSuggestion,
   filteredRows,
   notebookWith,
-  openAndRun,
   openPanel,
   panel,
-  PANEL_TIMEOUT
+  PANEL_TIMEOUT,
+  uploadAndRun
 } from './helpers';
 /** Rows of `df`: `age` is 0..99 twice (not an id, so it gets a histogram). */
 const ROWS = 200;
@@ -43,10 +44,7 @@ test.describe('The board from Python', () => {
     tmpPath
   }) => {
     const file = `${tmpPath}/python.ipynb`;
-    expect(
-      await page.contents.uploadContent(notebookWith(SOURCE, 'frame'), 'text', file)
-    ).toBeTruthy();
-    await openAndRun(page, file);
+    await uploadAndRun(page, file, notebookWith(SOURCE, 'frame'));
 
     await openPanel(page);
     await expect(
@@ -67,16 +65,7 @@ test.describe('The board from Python', () => {
     const status = summary.locator('.jp-SymphonyView-status');
 
     // Brush a range of bars.
-    const overlay = distribution.locator('.jp-SymphonyView-overlay');
-    await overlay.scrollIntoViewIfNeeded();
-    const box = await overlay.boundingBox();
-    expect(box, 'the histogram has a pointer target').not.toBeNull();
-    const y = box!.y + box!.height / 2;
-    await page.mouse.move(box!.x + box!.width * 0.2, y);
-    await page.mouse.down();
-    await page.mouse.move(box!.x + box!.width * 0.35, y, { steps: 5 });
-    await page.mouse.move(box!.x + box!.width * 0.55, y, { steps: 5 });
-    await page.mouse.up();
+    await brush(page, distribution);
 
     const chip = panel(page).locator('.jp-SymphonyBoard-chip[data-column="age"]');
     await expect(chip).toHaveAttribute('data-op', 'range');

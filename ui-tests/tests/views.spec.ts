@@ -13,11 +13,11 @@ import {
   clickSuggestion,
   entry,
   notebookWith,
-  openAndRun,
   openPanel,
   panel,
   PANEL_TIMEOUT,
-  saveScreenshot
+  saveScreenshot,
+  uploadAndRun
 } from './helpers';
 
 /** Rows of `people`. */
@@ -75,14 +75,7 @@ test.describe('Table, correlations and outliers', () => {
     page,
     tmpPath
   }) => {
-    expect(
-      await page.contents.uploadContent(
-        notebookWith(PLANT),
-        'text',
-        `${tmpPath}/views.ipynb`
-      )
-    ).toBeTruthy();
-    await openAndRun(page, `${tmpPath}/views.ipynb`);
+    await uploadAndRun(page, `${tmpPath}/views.ipynb`, notebookWith(PLANT));
     await openPanel(page);
     await expect(entry(page, 'people')).toBeVisible({ timeout: PANEL_TIMEOUT });
     await expect(entry(page, 'people').locator('.jp-SymphonyPanel-shape')).toHaveText(
