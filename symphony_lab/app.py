@@ -7,6 +7,9 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Int, List, Unicode
 
+from .collab.handlers import collab_handlers
+from .collab.rooms import RoomGuards, authenticated_room_route
+from .collab.store import BoardStore
 from .components import load_components
 from .handlers import handlers
 from .registry import WatcherRegistry
@@ -66,6 +69,10 @@ class SymphonyLabApp(ExtensionApp):
     ).tag(config=True)
     analysis_timeout = Float(120.0, help="Seconds to wait for a profile or a view's data.").tag(config=True)
 
+    board_max_message_bytes = Int(
+        1024 * 1024, help="Largest message a browser may send into a board's room; larger ones close the connection."
+    ).tag(config=True)
+
     def kernel_options(self) -> dict[str, Any]:
         return {
             "max_variables": self.max_variables,
@@ -104,6 +111,9 @@ class SymphonyLabApp(ExtensionApp):
                 "symphony_lab_components": self.components,
             }
         )
+        # Boards (collaboration): guards on jupyter-collaboration's board rooms, and the store.
+        self.room_guards = RoomGuards(self.log, max_bytes=self.board_max_message_bytes)
+        self.settings["symphony_lab_boards"] = BoardStore(self.serverapp, self.room_guards, self.log)
         self.serverapp.event_logger.add_listener(schema_id=KERNEL_ACTIONS_SCHEMA, listener=self._on_kernel_action)
 
     async def _on_kernel_action(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:
@@ -111,9 +121,23 @@ class SymphonyLabApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(handlers())
+        self.handlers.extend(collab_handlers())
+        self._attach_collaboration()
+
+    def _attach_collaboration(self) -> None:
+        # jupyter_server_ydoc (loaded before us: extensions load in name order) has made its
+        # websocket server and routes by now; starting the extension tries again in case it had not.
+        if self.room_guards.attach(self.serverapp) and not getattr(self, "_room_route_guarded", False):
+            self._room_route_guarded = authenticated_room_route(self.serverapp.web_app, self.log)
+
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        self._attach_collaboration()
 
     async def stop_extension(self) -> None:
         registry = getattr(self, "registry", None)
         if registry is not None:
             await registry.close()
         self.serverapp.event_logger.remove_listener(listener=self._on_kernel_action)
+        guards = getattr(self, "room_guards", None)
+        if guards is not None:
+            guards.close()
