@@ -309,15 +309,3 @@ def test_row_hashes_agree_with_pandas_on_duplicates():
     swapped = pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 1.0]})
     h = row_hashes(swapped)
     assert h[0] != h[1]
-
-
-def test_duplicate_groups_match_pandas():
-    from symphony_lab.kernel.frames import duplicate_groups
-
-    rng = np.random.default_rng(5)
-    for hashes in [rng.integers(0, 50, 10_000).astype(np.uint64), rng.integers(0, 2**63, 1000).astype(np.uint64),
-                   np.array([], dtype=np.uint64), np.array([7], dtype=np.uint64)]:
-        mask, repeated = duplicate_groups(hashes)
-        expected = pd.Series(hashes).duplicated(keep=False).to_numpy()
-        assert (mask == expected).all()
-        assert sorted(repeated.tolist()) == sorted(set(hashes[expected].tolist()))

@@ -119,9 +119,9 @@ class Duplicates(Component):
 
     def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
-        import pandas as pd
 
-        from ..kernel.frames import apply_filter, duplicate_groups, json_value, row_hashes
+        from ..kernel import progress
+        from ..kernel.frames import apply_filter, find_duplicates, json_value, row_hashes, rows_in
         from ..kernel.safe import safe_label
 
         df = objects[0]
@@ -136,22 +136,20 @@ class Duplicates(Component):
             "columns": [safe_label(c) for c in preview_cols],
         }
         if other is None:
-            exact = row_hashes(filtered)
-            hashes = row_hashes(_normalized(filtered, params["decimals"])) if params["near"] else exact
-            in_group, _ = duplicate_groups(hashes)
-            group_hashes = hashes[in_group]
-            positions = np.flatnonzero(in_group)
-            codes, uniques = pd.factorize(group_hashes, sort=False)
-            sizes = np.bincount(codes) if len(codes) else np.array([], dtype=int)
+            with progress.stage(0.0, 0.9 if params["near"] else 1.0, "finding duplicate rows"):
+                exact = row_hashes(filtered)
+                compared = _normalized(filtered, params["decimals"]) if params["near"] else filtered
+                found = find_duplicates(compared, row_hashes(compared) if params["near"] else exact)
+            sizes = found.sizes()
             order = np.lexsort((np.arange(len(sizes)), -sizes))  # biggest first, then first seen
             start = params["page"] * params["page_size"]
             groups = []
             for g in order[start : start + params["page_size"]]:
-                members = positions[codes == g]
+                members = found.positions[found.codes == g]
                 first = filtered.iloc[int(members[0])]
                 groups.append(
                     {
-                        "id": f"{int(uniques[g]):016x}",
+                        "id": found.group_id(int(g)),
                         "size": int(sizes[g]),
                         "exact": bool((exact[members] == exact[members[0]]).all()),
                         "index": [json_value(v) for v in filtered.index[members[:50]]],
@@ -161,9 +159,9 @@ class Duplicates(Component):
             result.update(
                 mode="within",
                 near=params["near"],
-                groups_total=int(len(sizes)),
-                rows_in_groups=int(in_group.sum()),
-                extra_copies=int(in_group.sum() - len(sizes)),
+                groups_total=found.groups,
+                rows_in_groups=found.rows_in_groups,
+                extra_copies=found.extra_copies,
                 page=params["page"],
                 groups=groups,
             )
@@ -171,8 +169,8 @@ class Duplicates(Component):
         shared = [c for c in df.columns if c in set(other.columns)]
         if not shared:
             raise ParamError("the two frames share no column")
-        ha, hb = row_hashes(other, shared), row_hashes(filtered, shared)
-        in_other = np.isin(hb, ha)
+        with progress.stage(0.0, 1.0, "matching rows"):
+            in_other = rows_in(filtered, other, shared)
         positions = np.flatnonzero(in_other)
         start = params["page"] * params["page_size"]
         page = positions[start : start + params["page_size"]]

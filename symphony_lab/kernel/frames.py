@@ -6,11 +6,15 @@ caller through ``max_rows``: larger frames are sampled with a fixed seed, and re
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+
+from . import progress
 
 SAMPLE_SEED = 0
 
@@ -71,75 +75,346 @@ def column_kind(series: pd.Series) -> str:
 
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_SEED = 0x2545F4914F6CDD1D
+_CHUNK = 1 << 16  # rows hashed at a time, so that every temporary stays in the CPU's cache
+_PARALLEL_ROWS = 1_000_000  # below this, one thread
+_SMALL = 1 << 16  # below this, rows are grouped by their full hash directly
 
 
-def _finalize(h: np.ndarray) -> np.ndarray:
-    """A 64-bit finalizer (xor-shift-multiply), in place."""
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xFF51AFD7ED558CCD)
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xC4CEB9FE1A85EC53)
-    h ^= h >> np.uint64(33)
-    return h
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
 
 
-def _numeric_bits(values: np.ndarray) -> np.ndarray | None:
-    """The column's values as uint64 bit patterns such that equal values give equal bits."""
-    kind = values.dtype.kind
-    if kind == "f":
-        as64 = values.astype(np.float64, copy=False) + 0.0  # -0.0 becomes 0.0 (a new array)
-        as64[np.isnan(as64)] = np.nan  # one NaN bit pattern
-        return as64.view(np.uint64)
-    if kind in "iu":
-        return values.astype(np.int64, copy=False).view(np.uint64) if kind == "i" else values.astype(np.uint64, copy=False)
-    if kind == "b":
-        return values.astype(np.uint64)
-    return None
+def _in_threads(work: Callable[[int, int, threading.Event, bool], None], n: int) -> None:
+    """Run ``work(start, stop, stop_flag, main)`` over [0, n) split among threads (numpy releases the
+    GIL); the calling thread takes the first part and reports progress. An interrupt (KeyboardInterrupt,
+    how a view is cancelled) stops the other threads at their next chunk before it propagates."""
+    parts = _workers() if n >= _PARALLEL_ROWS else 1
+    bounds = [n * i // parts for i in range(parts + 1)]
+    stop_flag = threading.Event()
+    threads = [
+        threading.Thread(target=work, args=(bounds[i], bounds[i + 1], stop_flag, False), daemon=True)
+        for i in range(1, parts)
+    ]
+    for t in threads:
+        t.start()
+    try:
+        work(bounds[0], bounds[1], stop_flag, True)
+    except BaseException:
+        stop_flag.set()
+        raise
+    finally:
+        for t in threads:
+            t.join()
 
 
-def row_hashes(df: pd.DataFrame, columns: list[Any] | None = None) -> np.ndarray:
-    """A 64-bit hash of each row's values (not its index label): equal rows hash equal.
-
-    Numeric numpy columns are mixed in place from their bit patterns (two passes per column); other
-    columns (strings, categories, nullable, datetimes with zones) go through pandas' hashing."""
-    frame = df if columns is None else df[columns]
-    h = np.zeros(len(frame), dtype=np.uint64)
+def _hashable_columns(frame: pd.DataFrame) -> tuple[list[np.ndarray], list[int]]:
+    """Numpy columns hashed from their bit patterns, and the positions of the others (strings,
+    categories, nullable, zoned datetimes), which go through pandas' hashing."""
+    arrays: list[np.ndarray] = []
     others: list[int] = []
     for j in range(frame.shape[1]):
         col = frame.iloc[:, j]
-        values = col.array if not isinstance(col.dtype, np.dtype) else col.to_numpy()
-        bits = _numeric_bits(values) if isinstance(values, np.ndarray) else None
-        if bits is None:
+        values = col.to_numpy() if isinstance(col.dtype, np.dtype) else None
+        if values is not None and values.dtype.kind in "fiubmM" and values.dtype.itemsize <= 8:
+            if values.dtype.kind in "mM":
+                values = values.view(np.int64)  # NaT is one value
+            arrays.append(np.ascontiguousarray(values))
+        else:
             others.append(j)
-            continue
-        # Fold the high bits (a float's exponent and top of mantissa) down before multiplying,
-        # which only carries information upward; then spread h's own high bits down again.
-        folded = bits >> np.uint64(32)
-        folded ^= bits
-        h ^= folded
-        h += np.uint64(j + 1)
-        h *= _MULTIPLIER
-        h ^= h >> np.uint64(29)
-    if others:
-        rest = pd.util.hash_pandas_object(frame.iloc[:, others], index=False).to_numpy()
-        h ^= rest
-        h *= _MULTIPLIER
-    return _finalize(h)
+    return arrays, others
 
 
-def duplicate_groups(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows whose hash occurs more than once (a mask) and the hashes that do (sorted).
+def _finalize_into(h: np.ndarray, t: np.ndarray) -> None:
+    """A 64-bit finalizer (xor-shift-multiply), in place, with ``t`` as scratch."""
+    s33 = np.uint64(33)
+    np.right_shift(h, s33, out=t)
+    np.bitwise_xor(h, t, out=h)
+    np.multiply(h, np.uint64(0xFF51AFD7ED558CCD), out=h)
+    np.right_shift(h, s33, out=t)
+    np.bitwise_xor(h, t, out=h)
+    np.multiply(h, np.uint64(0xC4CEB9FE1A85EC53), out=h)
+    np.right_shift(h, s33, out=t)
+    np.bitwise_xor(h, t, out=h)
 
-    Sort-based: one sort of the hashes finds the repeated values, then a hash-set lookup of those
-    few values marks the rows. On 10M rows this is about 0.9 s against 1.5 s for pandas'
-    ``duplicated(keep=False)``, whose hash table over every row is bound by cache misses."""
-    if len(hashes) < 2:
-        return np.zeros(len(hashes), dtype=bool), hashes[:0]
-    ordered = np.sort(hashes)
-    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-    if len(repeated) == 0:
-        return np.zeros(len(hashes), dtype=bool), repeated
-    return pd.Series(hashes).isin(repeated).to_numpy(), repeated
+
+def _hasher(h: np.ndarray, arrays: list[np.ndarray], rest: np.ndarray | None) -> Callable[..., None]:
+    def work(start: int, stop: int, stop_flag: threading.Event, main: bool) -> None:
+        t = np.empty(_CHUNK, np.uint64)
+        fbuf = np.empty(_CHUNK, np.float64)
+        ibuf = np.empty(_CHUNK, np.int64)
+        nan = np.empty(_CHUNK, bool)
+        s32 = np.uint64(32)
+        for lo in range(start, stop, _CHUNK):
+            if stop_flag.is_set():
+                return
+            hi = min(stop, lo + _CHUNK)
+            m = hi - lo
+            hc, tc = h[lo:hi], t[:m]
+            hc.fill(_SEED)
+            for values in arrays:
+                x = values[lo:hi]
+                if x.dtype.kind == "f":
+                    f = fbuf[:m]
+                    np.add(x, 0.0, out=f)  # -0.0 becomes 0.0; float16/32 widen
+                    isnan = nan[:m]
+                    np.isnan(f, out=isnan)
+                    if isnan.any():
+                        f[isnan] = np.nan  # one NaN bit pattern
+                    bits = f.view(np.uint64)
+                elif x.dtype.itemsize == 8:
+                    bits = x.view(np.uint64)
+                else:  # narrower integers, booleans
+                    b = ibuf[:m]
+                    np.copyto(b, x, casting="unsafe")
+                    bits = b.view(np.uint64)
+                # Fold the high half (a float's exponent and top of mantissa) into the low half
+                # before multiplying, which carries information only upward.
+                np.right_shift(bits, s32, out=tc)
+                np.bitwise_xor(tc, bits, out=tc)
+                np.bitwise_xor(hc, tc, out=hc)
+                np.multiply(hc, _MULTIPLIER, out=hc)
+            if rest is not None:
+                np.bitwise_xor(hc, rest[lo:hi], out=hc)
+                np.multiply(hc, _MULTIPLIER, out=hc)
+            _finalize_into(hc, tc)
+            if main:
+                progress.report((hi - start) / max(stop - start, 1))
+
+    return work
+
+
+def row_hashes(df: pd.DataFrame, columns: list[Any] | None = None) -> np.ndarray:
+    """A 64-bit hash of each row's values (not its index label): equal rows hash equal (NaN equals
+    NaN, -0.0 equals 0.0, as in pandas' ``duplicated``); unequal rows almost always differ, and
+    :func:`find_duplicates` checks the values of rows whose hashes agree.
+
+    Numeric, boolean and naive datetime numpy columns are mixed from their bit patterns, in chunks of
+    rows that stay in cache, on several threads for large frames; other columns (strings, categories,
+    nullable, zoned datetimes) go through pandas' ``hash_pandas_object``."""
+    frame = df if columns is None else df[columns]
+    arrays, others = _hashable_columns(frame)
+    rest = pd.util.hash_pandas_object(frame.iloc[:, others], index=False).to_numpy() if others else None
+    h = np.empty(len(frame), dtype=np.uint64)
+    with progress.stage(0.0, 1.0, "hashing rows"):
+        _in_threads(_hasher(h, arrays, rest), len(frame))
+    return h
+
+
+def _sorted(keys: np.ndarray) -> np.ndarray:
+    """``keys`` sorted: parts sorted on several threads, then merged (a stable sort of sorted runs is
+    one merge pass)."""
+    parts = _workers() if len(keys) >= _PARALLEL_ROWS else 1
+    out = keys.copy()
+    if parts == 1:
+        out.sort()
+        return out
+    bounds = [len(out) * i // parts for i in range(parts + 1)]
+    threads = [threading.Thread(target=out[bounds[i] : bounds[i + 1]].sort, daemon=True) for i in range(1, parts)]
+    for t in threads:
+        t.start()
+    try:
+        out[bounds[0] : bounds[1]].sort()
+    finally:
+        for t in threads:
+            t.join()
+    out.sort(kind="stable")
+    return out
+
+
+def _positions_in(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Positions of ``keys`` (uint32) whose value may be in ``wanted``: all of those, and a few others
+    (two bitmaps of 2**20 entries, on the top and low 20 bits, that stay in cache); the caller's
+    grouping by full hash drops the others."""
+    top = np.zeros(1 << 20, dtype=bool)
+    top[wanted >> np.uint32(12)] = True
+    low = np.zeros(1 << 20, dtype=bool)
+    low[wanted & np.uint32(0xFFFFF)] = True
+    mask = np.empty(len(keys), dtype=bool)
+    scratch = np.empty(_CHUNK, dtype=np.uint32)
+    for lo in range(0, len(keys), _CHUNK):
+        hi = min(len(keys), lo + _CHUNK)
+        s = scratch[: hi - lo]
+        np.right_shift(keys[lo:hi], np.uint32(12), out=s)
+        np.take(top, s, out=mask[lo:hi])
+    positions = np.flatnonzero(mask)
+    return positions[low[keys[positions] & np.uint32(0xFFFFF)]]
+
+
+def _repeated_hash_positions(hashes: np.ndarray) -> np.ndarray:
+    """Positions (ascending) of rows whose 64-bit hash occurs more than once.
+
+    Large inputs avoid a hash table over every row (bound by cache misses) and a sort of the full
+    hashes: the low 32 bits are sorted (parallel parts, merged), the repeated ones found by comparing
+    neighbours, and only the rows carrying one of those (true repeats, and about n / 2**32 of the rest)
+    are grouped by their full hash."""
+    n = len(hashes)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64)
+    if n <= _SMALL:
+        candidates = np.arange(n)
+    else:
+        keys = hashes.astype(np.uint32)
+        ordered = _sorted(keys)
+        progress.report(0.6)
+        same = ordered[1:] == ordered[:-1]
+        repeated = ordered[1:][same]
+        if len(repeated) == 0:
+            return np.zeros(0, dtype=np.int64)
+        repeated = repeated[np.concatenate(([True], repeated[1:] != repeated[:-1]))]
+        candidates = _positions_in(keys, repeated)
+    codes, _ = pd.factorize(hashes[candidates])
+    counts = np.bincount(codes)
+    return candidates[counts[codes] > 1].astype(np.int64)
+
+
+def _columns_equal(a: pd.Series, pa: np.ndarray, b: pd.Series, pb: np.ndarray) -> np.ndarray:
+    """Whether a[pa[i]] equals b[pb[i]] for each i, missing equal to missing."""
+    x = a.iloc[pa].reset_index(drop=True)
+    y = b.iloc[pb].reset_index(drop=True)
+    try:
+        eq = (x == y).to_numpy(dtype=bool, na_value=False)
+    except (TypeError, ValueError):  # e.g. categories that differ between two frames
+        eq = (x.astype(object) == y.astype(object)).to_numpy(dtype=bool, na_value=False)
+    return eq | (x.isna().to_numpy() & y.isna().to_numpy())
+
+
+def _rows_equal(a: pd.DataFrame, pa: np.ndarray, b: pd.DataFrame, pb: np.ndarray) -> np.ndarray:
+    """Whether row pa[i] of ``a`` has the same values as row pb[i] of ``b`` (same columns, in order)."""
+    same = np.ones(len(pa), dtype=bool)
+    for j in range(a.shape[1]):
+        same &= _columns_equal(a.iloc[:, j], pa, b.iloc[:, j], pb)
+    return same
+
+
+def _exact_codes(frame: pd.DataFrame) -> np.ndarray:
+    """A group number per row, equal exactly when the rows' values are (pandas' own comparison)."""
+    if frame.shape[1] == 0:
+        return np.zeros(len(frame), dtype=np.int64)
+    keys = [frame.iloc[:, j].reset_index(drop=True) for j in range(frame.shape[1])]
+    return pd.DataFrame({i: k for i, k in enumerate(keys)}).groupby(list(range(len(keys))), dropna=False, sort=False, observed=True).ngroup().to_numpy()
+
+
+@dataclass
+class DuplicateGroups:
+    """Rows of a frame that appear more than once, grouped by exactly equal values."""
+
+    rows: int  # rows looked at
+    positions: np.ndarray  # positions of the rows that have a duplicate, ascending
+    codes: np.ndarray  # the group of each such row, 0..groups-1, numbered by their first row
+    hashes: np.ndarray  # each group's row hash
+    ordinals: np.ndarray  # 0, or k for the k-th group whose hash an earlier group has (a hash collision)
+
+    @property
+    def groups(self) -> int:
+        return int(len(self.hashes))
+
+    @property
+    def rows_in_groups(self) -> int:
+        return int(len(self.positions))
+
+    @property
+    def extra_copies(self) -> int:
+        return self.rows_in_groups - self.groups
+
+    def sizes(self) -> np.ndarray:
+        return np.bincount(self.codes, minlength=self.groups)
+
+    def mask(self) -> np.ndarray:
+        out = np.zeros(self.rows, dtype=bool)
+        out[self.positions] = True
+        return out
+
+    def group_id(self, group: int) -> str:
+        base = f"{int(self.hashes[group]):016x}"
+        return base if self.ordinals[group] == 0 else f"{base}-{int(self.ordinals[group])}"
+
+
+def _groups_of(rows: int, positions: np.ndarray, keys: np.ndarray, hashes: np.ndarray) -> DuplicateGroups:
+    """Groups from a key per candidate row; keys seen once are dropped; numbered by first row."""
+    codes, _ = pd.factorize(keys)
+    counts = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
+    keep = counts[codes] > 1
+    positions, codes = positions[keep], codes[keep]
+    codes, _ = pd.factorize(codes)
+    codes = codes.astype(np.int64)
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.int64)
+    first[codes[::-1]] = positions[::-1]  # the last write for each group is its first row
+    group_hashes = hashes[first] if len(first) else np.zeros(0, dtype=np.uint64)
+    ordinals = pd.Series(group_hashes).groupby(group_hashes).cumcount().to_numpy() if len(first) else np.zeros(0, np.int64)
+    return DuplicateGroups(rows, positions, codes, group_hashes, ordinals)
+
+
+def find_duplicates(frame: pd.DataFrame, hashes: np.ndarray | None = None) -> DuplicateGroups:
+    """Groups of rows of ``frame`` with exactly equal values (as pandas' ``duplicated`` compares them).
+
+    Rows are found by their 64-bit hash (``hashes``, computed when not given), then every candidate's
+    values are compared with its group's first row: a hash collision never makes a false duplicate (the
+    rows it joined are regrouped by value)."""
+    with progress.stage(0.0, 0.45, "hashing rows"):
+        if hashes is None:
+            hashes = row_hashes(frame)
+    with progress.stage(0.45, 0.9, "grouping rows"):
+        positions = _repeated_hash_positions(hashes)
+    with progress.stage(0.9, 1.0, "checking values"):
+        groups = _groups_of(len(frame), positions, hashes[positions], hashes)
+        if groups.groups == 0:
+            return groups
+        first = np.empty(groups.groups, dtype=np.int64)
+        first[groups.codes[::-1]] = groups.positions[::-1]
+        same = _rows_equal(frame, groups.positions, frame, first[groups.codes])
+        if same.all():
+            return groups
+        # A hash collision: regroup the rows of the groups it touched by their values.
+        touched = np.isin(groups.codes, np.unique(groups.codes[~same]))
+        keys = groups.codes.copy()
+        keys[touched] = groups.groups + _exact_codes(frame.iloc[groups.positions[touched]])
+        return _groups_of(len(frame), groups.positions, keys, hashes)
+
+
+def group_rows(frame: pd.DataFrame, hashes: np.ndarray, group_id: str) -> np.ndarray:
+    """The rows (a mask) of the duplicate group that :meth:`DuplicateGroups.group_id` named."""
+    base, _, ordinal_text = group_id.partition("-")
+    if len(base) != 16 or (ordinal_text and not ordinal_text.isdigit()):
+        raise ValueError("a duplicate group id is 16 hex digits, optionally followed by -N")
+    wanted = np.uint64(int(base, 16))
+    ordinal = int(ordinal_text or 0)
+    mask = np.asarray(hashes, dtype=np.uint64) == wanted
+    rows = np.flatnonzero(mask)
+    if len(rows) == 0:
+        return mask
+    if ordinal == 0 and _rows_equal(frame, rows, frame, np.full(len(rows), rows[0])).all():
+        return mask
+    groups = _groups_of(len(frame), rows, _exact_codes(frame.iloc[rows]), hashes)
+    out = np.zeros(len(frame), dtype=bool)
+    if ordinal < groups.groups:
+        out[groups.positions[groups.codes == ordinal]] = True
+    return out
+
+
+def rows_in(frame: pd.DataFrame, other: pd.DataFrame, columns: list[Any]) -> np.ndarray:
+    """Which rows of ``frame`` (on ``columns``) appear as a row of ``other`` (a mask); hash matches
+    are confirmed by comparing values."""
+    a, b = frame[columns], other[columns]
+    ha, hb = row_hashes(a), row_hashes(b)
+    with progress.stage(0.0, 1.0, "matching rows"):
+        candidates = np.flatnonzero(np.isin(ha, hb))
+        out = np.zeros(len(a), dtype=bool)
+        if len(candidates) == 0:
+            return out
+        in_b = np.flatnonzero(np.isin(hb, ha[candidates]))
+        first = pd.Series(in_b, index=hb[in_b])
+        first = first[~first.index.duplicated()]
+        partner = first.reindex(ha[candidates]).to_numpy()
+        same = _rows_equal(a, candidates, b, partner)
+        out[candidates[same]] = True
+        doubtful = candidates[~same]  # a collision, or b holds the row under a colliding hash too
+        if len(doubtful):
+            b_rows = in_b[np.isin(hb[in_b], ha[doubtful])]
+            both = pd.concat([b.iloc[b_rows], a.iloc[doubtful]], ignore_index=True)
+            codes = _exact_codes(both)
+            out[doubtful[np.isin(codes[len(b_rows) :], codes[: len(b_rows)])]] = True
+        return out
 
 
 def json_value(value: Any) -> Any:
@@ -187,11 +462,21 @@ def resolve_column(df: pd.DataFrame, label: Any) -> Any:
 
 
 def apply_filter(df: pd.DataFrame, state: dict[str, Any] | None) -> pd.DataFrame:
-    """Rows of ``df`` that pass the board's shared filter (clauses on columns the frame has)."""
+    """Rows of ``df`` that pass the board's shared filter (clauses on columns the frame has) and are in
+    its selection."""
+    mask = filter_mask(df, state)
+    return df if mask is None else df[mask]
+
+
+def filter_mask(df: pd.DataFrame, state: dict[str, Any] | None) -> np.ndarray | None:
+    """The boolean mask of ``apply_filter``, or None when the state keeps every row."""
     clauses = (state or {}).get("filter") or []
-    if not clauses:
-        return df
+    selected = (state or {}).get("_selected")
+    if not clauses and selected is None:
+        return None
     mask = np.ones(len(df), dtype=bool)
+    if selected is not None:  # the board's selection, resolved to index labels (kernel/selection.py)
+        mask &= df.index.isin(selected)
     labels = column_labels(df)
     for clause in clauses:
         column = labels.get(clause.get("column"))
@@ -218,4 +503,4 @@ def apply_filter(df: pd.DataFrame, state: dict[str, Any] | None) -> pd.DataFrame
             if include_missing:
                 keep = keep | values.isna().to_numpy()
             mask &= keep
-    return df[mask]
+    return mask

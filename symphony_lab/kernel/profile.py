@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .frames import Rows, column_kind, duplicate_groups, json_value, row_hashes
+from .frames import Rows, column_kind, find_duplicates, json_value, rows_in
 from .safe import safe_label
 
 LABEL_NAMES = {"target", "label", "labels", "y", "class", "outcome", "diagnosis", "species", "churn"}
@@ -75,12 +75,11 @@ def profile_frame(df: pd.DataFrame, max_rows: int, hash_max_rows: int, max_colum
         "duplicates": None,
     }
     if rows.total <= hash_max_rows:
-        in_group, repeated = duplicate_groups(row_hashes(df))
-        rows_in_groups = int(in_group.sum())
+        found = find_duplicates(df)
         profile["duplicates"] = {
-            "extra_copies": rows_in_groups - len(repeated),
-            "rows_in_groups": rows_in_groups,
-            "groups": int(len(repeated)),
+            "extra_copies": found.extra_copies,
+            "rows_in_groups": found.rows_in_groups,
+            "groups": found.groups,
         }
     profile["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return profile
@@ -93,8 +92,7 @@ def overlap(a: pd.DataFrame, b: pd.DataFrame, hash_max_rows: int) -> dict[str, A
     shared = [c for c in a.columns if c in set(b.columns)]
     if not shared:
         return None
-    ha, hb = row_hashes(a, shared), row_hashes(b, shared)
-    in_a = np.isin(hb, ha)
+    in_a = rows_in(b, a, shared)
     return {
         "columns": len(shared),
         "rows_b_in_a": int(in_a.sum()),
