@@ -74,8 +74,13 @@ def profile_frame(df: pd.DataFrame, max_rows: int, hash_max_rows: int, max_colum
         "columns": columns,
         "duplicates": None,
     }
+    found = None
     if rows.total <= hash_max_rows:
-        found = find_duplicates(df)
+        try:
+            found = find_duplicates(df)
+        except TypeError:  # a column of unhashable values (lists, arrays: an embedding column)
+            found = None
+    if found is not None:
         profile["duplicates"] = {
             "extra_copies": found.extra_copies,
             "rows_in_groups": found.rows_in_groups,
