@@ -13,6 +13,7 @@ import {
   IFinding,
   IModelInfo,
   IRemoteBoardState,
+  ISelection,
   ISuggestion,
   ISuggestions,
   IVariable,
@@ -378,7 +379,9 @@ export function parseViewResult(value: unknown): IViewResult | null {
   if (!component || !variables || !('data' in value)) {
     return null;
   }
+  const selection = parseSelectionInfo(value.selection);
   return {
+    ...(selection ? { selection } : {}),
     component,
     variables,
     params: isObject(value.params) ? value.params : {},
@@ -391,6 +394,25 @@ export function parseViewResult(value: unknown): IViewResult | null {
     elapsed_ms: num(value.elapsed_ms),
     cached: value.cached === true
   };
+}
+
+/** How a view's answer says the board's selection was applied. */
+function parseSelectionInfo(value: unknown): IViewResult['selection'] {
+  if (!isObject(value)) {
+    return null;
+  }
+  const info: NonNullable<IViewResult['selection']> = {
+    label: typeof value.label === 'string' ? value.label : '',
+    source: value.source === true
+  };
+  const rows = num(value.rows);
+  if (rows !== null) {
+    info.rows = rows;
+  }
+  if (typeof value.error === 'string') {
+    info.error = value.error;
+  }
+  return info;
 }
 
 /** Valid entries of `GET /symphony-lab/api/components` (invalid ones dropped). */
@@ -514,10 +536,50 @@ export function parseBoardState(value: unknown): IRemoteBoardState | null {
       }
     }
   }
-  return {
+  const state: IRemoteBoardState = {
     kernel_id: kernelId,
     origin: value.origin === 'kernel' ? 'kernel' : 'board',
     filter: Array.from(byColumn.values()),
     views
+  };
+  if (value.selection !== undefined && value.selection !== null) {
+    const selection = parseSelection(value.selection);
+    if (!selection) {
+      return null;
+    }
+    state.selection = selection;
+  }
+  if (value.groups !== undefined && value.groups !== null) {
+    const column = isObject(value.groups) ? str(value.groups.column) : null;
+    if (!column) {
+      return null;
+    }
+    state.groups = { column };
+  }
+  return state;
+}
+
+/** A valid selection (see ISelection), or null. */
+export function parseSelection(value: unknown): ISelection | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const component = str(value.component);
+  const variables = names(value.variables);
+  if (
+    !component ||
+    !variables ||
+    !variables.every(name => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name)) ||
+    !isObject(value.spec) ||
+    (value.params !== undefined && !isObject(value.params))
+  ) {
+    return null;
+  }
+  return {
+    component,
+    variables,
+    params: (value.params ?? {}) as JSONObject,
+    spec: value.spec as JSONObject,
+    label: typeof value.label === 'string' ? value.label : ''
   };
 }

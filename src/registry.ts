@@ -7,6 +7,8 @@
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { stableStringify } from './suggestions';
+
 import {
   IBoardState,
   IComponentInfo,
@@ -90,6 +92,16 @@ export function stateForView(
   spec: IViewSpec,
   state: IBoardState
 ): IBoardState {
+  // The view that made the selection draws it and is computed without it.
+  const selection = state.selection;
+  if (
+    selection &&
+    selection.component === spec.component &&
+    stableStringify(selection.variables) === stableStringify(spec.variables)
+  ) {
+    const { selection: _, ...rest } = state;
+    return stateForView(registry, spec, rest);
+  }
   let own: string[] = [];
   try {
     own = registry.get(spec.component)?.ownColumns?.(spec) ?? [];
@@ -100,5 +112,5 @@ export function stateForView(
     return state;
   }
   const filter = state.filter.filter(c => !own.includes(c.column));
-  return filter.length === state.filter.length ? state : { filter };
+  return filter.length === state.filter.length ? state : { ...state, filter };
 }

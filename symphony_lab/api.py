@@ -9,9 +9,10 @@ from .kernel import board
 
 
 def board_state() -> dict[str, Any]:
-    """The board's shared state as last received: ``{"filter": [...], "views": [...]}``."""
+    """The board's shared state as last received:
+    ``{"filter": [...], "selection": {...} or None, "groups": {...} or None, "views": [...]}``."""
     state = board.snapshot()
-    return {"filter": state["filter"], "views": state["views"]}
+    return {k: state[k] for k in ("filter", "selection", "groups", "views")}
 
 
 def _namespace() -> dict[str, Any]:
@@ -20,8 +21,30 @@ def _namespace() -> dict[str, Any]:
     return ip.user_ns if ip is not None else vars(sys.modules["__main__"])
 
 
+def _selected_labels(state: dict[str, Any], namespace: dict[str, Any]) -> Any:
+    """The index labels of the board's selection, or None when nothing is selected."""
+    selection = state.get("selection")
+    if not isinstance(selection, dict):
+        return None
+    from .components.registry import load_components
+    from .kernel.analysis import _fingerprint, _prepare
+    from .kernel.catalog import CatalogOptions
+    from .kernel.selection import SelectionError, resolve
+
+    def lookup(name: str) -> Any:
+        if name not in namespace:
+            raise SelectionError(f"the selection was made on {name}, which the kernel no longer holds")
+        return namespace[name]
+
+    try:
+        return resolve(selection, load_components(), lookup, _prepare, lambda v: _fingerprint(v, CatalogOptions()))
+    except SelectionError as exc:
+        raise ValueError(f"The board's selection cannot be resolved: {exc}") from None
+
+
 def selection(data: Any = None) -> Any:
-    """The rows of ``data`` (a pandas DataFrame or Series) that pass the board's filter.
+    """The rows of ``data`` (a pandas DataFrame or Series) that pass the board's filter and are in its
+    selection (a confusion cell, a lasso, a duplicate group clicked in a view).
 
     Without ``data``: the frame of the first view open on the board, looked up by name in the
     namespace. Raises ValueError when there is nothing to select from."""
@@ -30,17 +53,23 @@ def selection(data: Any = None) -> Any:
     from .kernel.frames import apply_filter
 
     state = board.snapshot()
+    namespace = _namespace()
     if data is None:
         names = [v for view in state["views"] for v in view.get("variables", [])[:1]]
-        namespace = _namespace()
-        data = next((namespace[n] for n in names if n in namespace), None)
+        data = next((namespace[n] for n in names if n in namespace and isinstance(namespace[n], (pd.DataFrame, pd.Series))), None)
         if data is None:
             raise ValueError("No view is open on the board: pass the frame, e.g. symphony_lab.selection(df)")
-    if isinstance(data, pd.Series):
-        return data[apply_filter(data.to_frame(), state).index] if state["filter"] else data
-    if not isinstance(data, pd.DataFrame):
+    if not isinstance(data, (pd.DataFrame, pd.Series)):
         raise TypeError("selection() takes a pandas DataFrame or Series")
-    return apply_filter(data, state)
+    effective = {"filter": state["filter"]}
+    labels = _selected_labels(state, namespace)
+    if labels is not None:
+        effective["_selected"] = labels
+    if isinstance(data, pd.Series):
+        if not state["filter"] and labels is None:
+            return data
+        return data[apply_filter(data.to_frame(), effective).index]
+    return apply_filter(data, effective)
 
 
 def set_filter(column: str, *, min: Any = None, max: Any = None, values: list[Any] | None = None) -> None:

@@ -52,6 +52,14 @@ def _ask(component: Component, entries: Sequence[dict[str, Any]], context: Conte
         return None, []
 
 
+def _ask_pairing(component: Component, pairing: Any, context: Context) -> tuple[Suggestion | None, list[Finding]]:
+    try:
+        return component.suggest_pairing(pairing, context), list(component.pairing_findings(pairing, context))
+    except Exception:
+        log.exception("symphony-lab: component %s failed on pairing %s", component.name, pairing.variables)
+        return None, []
+
+
 def rank(
     variables: list[dict[str, Any]], context: Context, components: dict[str, Component]
 ) -> tuple[list[Suggestion], list[Finding]]:
@@ -80,6 +88,18 @@ def rank(
                     suggestion, _ = _ask(component, [by_name[b], by_name[a]], context)
                     if suggestion is not None:
                         suggestions.append(suggestion)
+                if component.profiles_pairs:
+                    try:
+                        findings.extend(component.pair_findings(b, a, context))
+                    except Exception:
+                        log.exception("symphony-lab: component %s failed on the pair %s, %s", component.name, b, a)
+    for pairing in context.pairings:
+        for component in components.values():
+            if pairing.kind in component.pairings:
+                suggestion, found = _ask_pairing(component, pairing, context)
+                if suggestion is not None:
+                    suggestions.append(suggestion)
+                findings.extend(found)
     suggestions.sort(key=lambda s: (-s.score, order.get(s.variables[0], 1 << 30), s.component, s.variables))
     findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), order.get(f.variables[0], 1 << 30), f.kind, f.message))
     return suggestions, findings

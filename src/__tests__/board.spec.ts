@@ -319,6 +319,77 @@ describe('BoardModel', () => {
     });
   });
 
+  describe('selection and groups', () => {
+    const cell = {
+      component: 'duplicates',
+      variables: ['test', 'train'],
+      params: {},
+      spec: { group: '00000000000000ff' },
+      label: 'group of 2'
+    };
+
+    it('computes the other views with the selection, not the view that made it', async () => {
+      const registry = new ComponentRegistry();
+      board.dispose();
+      board = new BoardModel({
+        fetchView: server.fetch,
+        stateFor: (spec, state) => stateForView(registry, spec, state)
+      });
+      board.setKernel('k1');
+      board.open(leak);
+      board.open(summary);
+      server.answer(0);
+      server.answer(1);
+      await flush();
+      board.setSelection(cell);
+      jest.advanceTimersByTime(150);
+      expect(server.calls.slice(2).map(c => [c.request.component, c.request.state])).toEqual([
+        ['summary', { filter: [], selection: cell }]
+      ]);
+      expect(board.state.selection).toEqual(cell);
+      // the same selection again changes nothing
+      board.setSelection({ ...cell });
+      jest.advanceTimersByTime(150);
+      expect(server.calls.length).toBe(3);
+      server.answer(2);
+      await flush();
+      board.setSelection(null);
+      jest.advanceTimersByTime(150);
+      expect(board.state).toEqual({ filter: [] });
+      expect(server.calls.slice(3).map(c => c.request.state)).toEqual([{ filter: [] }]);
+    });
+
+    it('keeps the selection and the groups when the filter changes', () => {
+      board.setSelection(cell);
+      board.setGroups({ column: 'sex' });
+      board.setClause({ column: 'age', op: 'range', min: 1, max: 2 });
+      expect(board.state).toEqual({
+        filter: [{ column: 'age', op: 'range', min: 1, max: 2 }],
+        selection: cell,
+        groups: { column: 'sex' }
+      });
+      expect(board.sharedState).toMatchObject({ selection: cell, groups: { column: 'sex' } });
+      board.setGroups(null);
+      board.clearFilter();
+      expect(board.state).toEqual({ filter: [], selection: cell });
+      expect(states.length).toBe(5);
+    });
+
+    it('takes a selection pushed by the server', () => {
+      board.applyState({
+        kernel_id: 'k1',
+        origin: 'board',
+        filter: [],
+        views: [],
+        selection: cell,
+        groups: { column: 'b' }
+      });
+      expect(board.state).toEqual({ filter: [], selection: cell, groups: { column: 'b' } });
+      board.applyState({ kernel_id: 'k1', origin: 'board', filter: [], views: [] });
+      expect(board.state).toEqual({ filter: [] });
+    });
+  });
+
   describe('catalogs', () => {
     const withDf = (fingerprint: string, overrides = {}) =>
       catalog('k1', {

@@ -1,4 +1,5 @@
 import {
+  parseBoardState,
   parseCatalog,
   parseComponents,
   parseServerMessage,
@@ -293,5 +294,39 @@ describe('parseComponents', () => {
     ]);
     expect(parseComponents(null)).toEqual([]);
     expect(parseComponents({ components: 'x' })).toEqual([]);
+  });
+});
+
+describe('parseBoardState: selection and groups', () => {
+  const selection = {
+    component: 'duplicates',
+    variables: ['df'],
+    params: {},
+    spec: { all: true },
+    label: 'all duplicates'
+  };
+
+  it('keeps a valid selection and groups', () => {
+    expect(
+      parseBoardState({ kernel_id: 'k', filter: [], views: [], selection, groups: { column: 'sex' } })
+    ).toEqual({
+      kernel_id: 'k',
+      origin: 'board',
+      filter: [],
+      views: [],
+      selection,
+      groups: { column: 'sex' }
+    });
+  });
+
+  it('refuses a malformed selection or groups as a whole', () => {
+    for (const bad of [
+      { selection: { ...selection, variables: ['a b'] } },
+      { selection: { ...selection, spec: 'x' } },
+      { selection: 'all' },
+      { groups: { column: 3 } }
+    ]) {
+      expect(parseBoardState({ kernel_id: 'k', filter: [], views: [], ...bad })).toBeNull();
+    }
   });
 });

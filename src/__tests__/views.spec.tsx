@@ -371,6 +371,37 @@ describe('duplicates', () => {
     expect(board.views[0].params).toEqual({ page: 1 });
   });
 
+  it('selects a group for the other views, and clears it on a second click', () => {
+    draw(DuplicatesView, { component: 'duplicates', variables: ['df'], params: {} }, {
+      rows: 9,
+      filtered_rows: 9,
+      columns: ['name'],
+      mode: 'within',
+      near: false,
+      groups_total: 2,
+      rows_in_groups: 5,
+      extra_copies: 3,
+      page: 0,
+      groups: [
+        { id: '00000000000000aa', size: 3, index: [0, 4, 7], values: ['Ada'] },
+        { id: '00000000000000bb', size: 2, index: [2, 3], values: ['Alan'] }
+      ]
+    });
+    const row = () => $('tbody tr[data-key="00000000000000bb"]') as HTMLElement;
+    expect(row().getAttribute('aria-selected')).toBe('false');
+    act(() => row().click());
+    expect(board.state.selection).toEqual({
+      component: 'duplicates',
+      variables: ['df'],
+      params: { near: false },
+      spec: { group: '00000000000000bb' },
+      label: '2 copies of a row of df'
+    });
+    expect(row().getAttribute('aria-selected')).toBe('true');
+    act(() => row().dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
+    expect(board.state.selection).toBeUndefined();
+  });
+
   it('toggles near-duplicates and marks groups that are not exact', () => {
     draw(DuplicatesView, { component: 'duplicates', variables: ['df'], params: {} }, {
       rows: 5,

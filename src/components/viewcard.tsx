@@ -59,6 +59,16 @@ export function statusParts(
         : trans.__('sampled')
     );
   }
+  const selection = view.result?.selection;
+  if (selection?.error) {
+    parts.push(trans.__('selection not applied: %1', selection.error));
+  } else if (selection && !selection.source && selection.rows !== undefined) {
+    parts.push(
+      trans.__('on the selection (%1 rows)', formatInteger(selection.rows))
+    );
+  } else if (selection?.source) {
+    parts.push(trans.__('the selection is made here'));
+  }
   const clauses = view.state?.filter.length ?? 0;
   if (clauses > 0 && rows !== null && filtered !== null) {
     parts.push(

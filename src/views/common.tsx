@@ -175,8 +175,16 @@ export function ValuesTable(props: {
   lead: string[];
   rows: Array<{ key: string; lead: React.ReactNode[]; values: Cell[] }>;
   caption: string;
+  /** The key of the selected row (drawn as selected). */
+  selected?: string | null;
+  /** Rows can be selected (click, Enter or Space): the row's key, or null to unselect. */
+  onSelect?: (key: string | null) => void;
+  /** What selecting a row does, for its tooltip. */
+  selectTitle?: string;
 }): JSX.Element {
-  const { columns, lead, rows, caption } = props;
+  const { columns, lead, rows, caption, selected, onSelect, selectTitle } = props;
+  const select = (key: string): void =>
+    onSelect?.(selected === key ? null : key);
   return (
     <div className="jp-SymphonyView-tableScroll" tabIndex={0} role="region" aria-label={caption}>
       <table className="jp-SymphonyView-table jp-SymphonyView-values">
@@ -197,7 +205,27 @@ export function ValuesTable(props: {
         </thead>
         <tbody>
           {rows.map(row => (
-            <tr key={row.key}>
+            <tr
+              key={row.key}
+              data-key={row.key}
+              className={
+                onSelect ? 'jp-SymphonyView-selectable' : undefined
+              }
+              aria-selected={onSelect ? selected === row.key : undefined}
+              tabIndex={onSelect ? 0 : undefined}
+              title={onSelect ? selectTitle : undefined}
+              onClick={onSelect ? () => select(row.key) : undefined}
+              onKeyDown={
+                onSelect
+                  ? event => {
+                      if (event.key === 'Enter' || event.key === ' ') {
+                        event.preventDefault();
+                        select(row.key);
+                      }
+                    }
+                  : undefined
+              }
+            >
               {row.lead.map((node, i) => (
                 <td key={`lead-${i}`} className="jp-SymphonyView-lead">
                   {node}

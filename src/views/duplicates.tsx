@@ -116,9 +116,36 @@ export function DuplicatesView(props: IViewRendererProps): JSX.Element {
     num(result.params.page_size) ?? num(view.params.page_size) ?? 20;
   const onPage = (page: number): void => board.setParams(view.id, { page });
   const [a, b] = view.variables;
+  const own = board.state.selection;
+  const mine =
+    own &&
+    own.component === view.component &&
+    own.variables.join('\n') === view.variables.join('\n')
+      ? own
+      : null;
   if (data.mode === 'within') {
     const toggleNear = (): void =>
       board.setParams(view.id, { near: !data.near, page: 0 });
+    const selectedGroup =
+      mine && typeof mine.spec.group === 'string' ? mine.spec.group : null;
+    const onSelect = (key: string | null): void => {
+      const group = data.groups.find(g => g.id === key);
+      board.setSelection(
+        group
+          ? {
+              component: view.component,
+              variables: [...view.variables],
+              params: { near: data.near },
+              spec: { group: group.id },
+              label: trans.__(
+                '%1 copies of a row of %2',
+                formatInteger(group.size),
+                a
+              )
+            }
+          : null
+      );
+    };
     return (
       <div className="jp-SymphonyView-duplicates" data-mode="within">
         <label className="jp-SymphonyView-near">
@@ -138,6 +165,11 @@ export function DuplicatesView(props: IViewRendererProps): JSX.Element {
         {data.groups.length > 0 ? (
           <ValuesTable
             caption={trans.__('Groups of identical rows of %1', a)}
+            selected={selectedGroup}
+            onSelect={onSelect}
+            selectTitle={trans.__(
+              'Select these rows in every other view (click again to clear)'
+            )}
             columns={data.columns}
             lead={[trans.__('Copies'), trans.__('Index')]}
             rows={data.groups.map(g => ({

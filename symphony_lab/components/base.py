@@ -59,10 +59,15 @@ class Finding:
 @dataclass
 class Context:
     """What a suggestion needs besides the entries: the profiles of frames (by variable name) and the
-    overlaps between pairs of frames ((a, b) -> overlap)."""
+    overlaps between pairs of frames ((a, b) -> overlap), the pairings of models with their data, and what
+    model components found about them."""
 
     profiles: dict[str, Profile] = field(default_factory=dict)
     overlaps: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: models, features, labels and predictions that belong together (symphony_lab.pairing.Pairing)
+    pairings: list[Any] = field(default_factory=list)
+    #: (component, pairing variables) -> what that component's ``profile_pairing`` found in the kernel
+    pairing_profiles: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)
 
 
 class ParamError(ValueError):
@@ -109,7 +114,54 @@ class Component:
     # -- kernel side ----------------------------------------------------------------------------
 
     def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        """The view's data, JSON-ready. ``state`` is the board's shared state: ``filter`` (clauses),
+        ``groups`` (``{"column"}`` or absent), and private keys set by the kernel: ``_selected`` (index
+        labels of the board's selection; ``kernel.frames.apply_filter`` applies both) and ``_fingerprint``
+        (a function: object -> fingerprint, for caches). ``params`` carries the checked parameters and, in
+        ``_variables``, the variables' names (also for ``select`` and ``profile_pairing``)."""
         raise NotImplementedError
+
+    #: kinds of pairing (symphony_lab/pairing.py) this component takes: "model", "predictions"
+    pairings: ClassVar[tuple[str, ...]] = ()
+    #: whether ``profile_pairing`` runs in the kernel for every pairing (for findings)
+    profiles_pairings: ClassVar[bool] = False
+
+    def suggest_pairing(self, pairing: Any, context: Context) -> Suggestion | None:
+        """A suggestion for a pairing of a model (or predictions) with its data, or None."""
+        return None
+
+    def pairing_findings(self, pairing: Any, context: Context) -> list[Finding]:
+        """Findings for a pairing, from ``context.pairing_profiles[(self.name, pairing.variables)]``."""
+        return []
+
+    def profile_pairing(self, objects: Sequence[Any], params: dict[str, Any]) -> dict[str, Any] | None:
+        """Kernel side, after every change of a pairing's variables while someone watches: a few numbers
+        for findings (cheap: sample, and say so). The objects are as ``compute`` gets them."""
+        return None
+
+    #: whether ``pair_profile`` runs in the kernel for every pair of frames with the same columns
+    profiles_pairs: ClassVar[bool] = False
+
+    def pair_profile(self, current: Any, reference: Any) -> dict[str, Any] | None:
+        """Kernel side, beside the overlap of two frames of the same columns (``current`` the smaller):
+        a few numbers for suggestions and findings, found in ``context.overlaps[(reference, current)]``
+        under the component's name. Cheap: sample, and say so."""
+        return None
+
+    def pair_findings(self, current: str, reference: str, context: Context) -> list[Finding]:
+        """Findings for a pair of frames, from ``pair_profile``'s numbers."""
+        return []
+
+    #: compute/select get the variables' objects as they are (models, arrays, series) instead of frames
+    raw_objects: ClassVar[bool] = False
+    #: whether the view can select rows for the other views (``select``)
+    selects: ClassVar[bool] = False
+
+    def select(self, objects: Sequence[Any], params: dict[str, Any], spec: dict[str, Any]) -> Any:
+        """The rows a selection made in this component's view means (a confusion cell, a lasso polygon,
+        a duplicate group): a boolean mask over the rows of ``objects[0]`` (as ``compute`` gets them, before
+        any filter), or a ``pandas.Index`` of row labels. The kernel applies the labels to every other view."""
+        raise ParamError(f"{self.name} makes no selections")
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -119,6 +171,7 @@ class Component:
             "arity": self.arity,
             "kinds": list(self.kinds),
             "params_schema": self.params_schema,
+            "selects": self.selects,
         }
 
 

@@ -1,6 +1,6 @@
 """The board's shared state as the kernel sees it, for ``symphony_lab.selection()`` and friends.
 
-The server sends the board's state (filter, open views) to the kernel when it changes in a browser
+The server sends the board's state (filter, selection, groups, open views) to the kernel when it changes in a browser
 (silently, like every other request). Python code can read it, and change the filter: the next catalog
 carries the kernel's version, and the server moves every board to it.
 """
@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"filter": [], "views": []}
+_state: dict[str, Any] = {"filter": [], "views": [], "selection": None, "groups": None}
 _version = 0  # bumped by every change from Python; the server compares it with what it has seen
 _origin = "board"
 
@@ -20,18 +20,30 @@ def receive(state: dict[str, Any]) -> None:
     """A state from the board (already validated by the server)."""
     global _state, _origin
     with _lock:
-        _state = {"filter": list(state.get("filter") or []), "views": list(state.get("views") or [])}
+        _state = {
+            "filter": list(state.get("filter") or []),
+            "views": list(state.get("views") or []),
+            "selection": state.get("selection"),
+            "groups": state.get("groups"),
+        }
         _origin = "board"
 
 
 def snapshot() -> dict[str, Any]:
     with _lock:
-        return {"version": _version, "origin": _origin, "filter": list(_state["filter"]), "views": list(_state["views"])}
+        return {
+            "version": _version,
+            "origin": _origin,
+            "filter": list(_state["filter"]),
+            "views": list(_state["views"]),
+            "selection": _state["selection"],
+            "groups": _state["groups"],
+        }
 
 
 def set_filter(clauses: list[dict[str, Any]]) -> None:
     global _state, _version, _origin
     with _lock:
-        _state = {"filter": list(clauses), "views": _state["views"]}
+        _state = {**_state, "filter": list(clauses)}
         _version += 1
         _origin = "kernel"
