@@ -187,9 +187,10 @@ class KernelAnalysis:
     # -- views ------------------------------------------------------------------------------------
 
     def view_request(
-        self, body: Any, variables: list[dict[str, Any]]
+        self, body: Any, variables: list[dict[str, Any]], encoding: str = "json"
     ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
-        """Validate a view request; answer (cache key, kernel request, cached result or None)."""
+        """Validate a view request; answer (cache key, kernel request, cached result or None).
+        ``encoding`` is how the kernel should send the data (``json`` or ``arrow``), part of the key."""
         if not isinstance(body, dict):
             raise ViewError("the request body must be a JSON object", 400)
         name = body.get("component")
@@ -212,8 +213,9 @@ class KernelAnalysis:
         if missing:
             raise ViewError(f"the kernel holds no variable {missing[0]}", 404)
         fingerprints = [by_name[n].get("fingerprint") for n in names]
-        key = json.dumps([component.name, fingerprints, params, state], sort_keys=True)
-        request = {"op": "compute", "component": component.name, "variables": names, "params": params, "state": state}
+        key = json.dumps([component.name, fingerprints, params, state, encoding], sort_keys=True)
+        request = {"op": "compute", "component": component.name, "variables": names, "params": params, "state": state,
+                   "encoding": encoding}
         cached = self._views.get(key)
         if cached is not None:
             self._views.move_to_end(key)

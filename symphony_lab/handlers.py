@@ -14,6 +14,7 @@ from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web, websocket
 
+from . import framing
 from .analysis import ViewError, check_board
 from .components.base import ParamError
 from .registry import UnknownKernel, WatcherRegistry
@@ -91,6 +92,9 @@ class SuggestionsHandler(SymphonyHandler):
 
 
 class ViewsHandler(SymphonyHandler):
+    """One view's data. JSON by default; a browser that sends ``Accept: application/vnd.symphony-lab.view``
+    gets the framed answer (framing.py): Arrow for the data's tables, progress while a long view runs."""
+
     @web.authenticated
     @authorized
     async def post(self, kernel_id: str) -> None:
@@ -100,14 +104,40 @@ class ViewsHandler(SymphonyHandler):
             raise web.HTTPError(400, "The request body must be JSON.") from None
         watcher = await self.watcher_or_404(kernel_id)
         await watcher.wait_first_catalog(self.settings.get("symphony_lab_first_wait", 3.0))
-        self._watcher, self._ticket = watcher, ViewTicket()
+        framed = framing.accepts_frames(self.request.headers.get("Accept"))
+        self._streaming = False
+        self._watcher, self._ticket = watcher, ViewTicket(on_progress=self._progress if framed else None)
         try:
-            result = await watcher.compute_view(body, self._ticket)
+            result = await watcher.compute_view(body, self._ticket, "arrow" if framed else "json")
         except ViewError as exc:
             if self.request.connection.stream.closed():  # type: ignore[union-attr]
                 return  # cancelled by the browser: nobody to answer
+            if self._streaming:  # the status line (200) went out with the first progress frame
+                self.finish(framing.json_frame(framing.ERROR, {"status": exc.status, "message": str(exc)}),
+                            set_content_type=framing.MEDIA_TYPE)
+                return
             raise web.HTTPError(exc.status, str(exc)) from None
-        self.finish(json.dumps(result))
+        pairings = watcher.analysis.pairing_options(body, watcher.catalog.variables)
+        if pairings is not None:  # a model view: the pairings it could show instead
+            result = {**result, "pairings": pairings}
+        if framed:
+            self.set_header("Cache-Control", "no-store")
+            prefix = b"" if self._streaming else framing.MAGIC
+            self.finish(prefix + framing.answer_frames(result), set_content_type=framing.MEDIA_TYPE)
+        else:
+            self.finish(json.dumps(result))
+
+    def _progress(self, info: dict[str, Any]) -> None:
+        """A progress report from the kernel: sent at once (the body is streamed from then on)."""
+        if self._finished or self.request.connection.stream.closed():  # type: ignore[union-attr]
+            return
+        if not self._streaming:
+            self._streaming = True
+            self.set_header("Content-Type", framing.MEDIA_TYPE)
+            self.set_header("Cache-Control", "no-store")
+            self.write(framing.MAGIC)
+        self.write(framing.json_frame(framing.PROGRESS, info))
+        self.flush().add_done_callback(lambda f: f.exception())  # a closed stream is on_connection_close's
 
     def on_connection_close(self) -> None:
         """The browser gave up on this view (closed it, or asked for a newer one): cancel its work."""

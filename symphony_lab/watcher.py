@@ -10,6 +10,8 @@ off, a single user expression) that leaves no trace in the kernel: no execution 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import logging
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from .catalog import (
     UNSUPPORTED,
     Catalog,
 )
+from .kernel.progress import MSG_TYPE as PROGRESS_MSG_TYPE
 from .kernel.protocol import ENTRY_EXPRESSION, METADATA_KEY
 
 EXPRESSION_KEY = "symphony_lab"
@@ -56,9 +59,11 @@ class WatcherConfig:
 
 @dataclass
 class ViewTicket:
-    """Identifies one view request in flight, so that it can be cancelled."""
+    """Identifies one view request in flight, so that it can be cancelled; ``on_progress`` (when set)
+    receives the kernel's progress reports (``{"fraction", "phase"}``) while it computes."""
 
     msg_id: str | None = None
+    on_progress: Callable[[dict[str, Any]], None] | None = None
 
 
 class KernelGone(Exception):
@@ -108,6 +113,7 @@ class KernelWatcher:
         self._connected_to: dict[str, Any] = {}
         self._running_ours: str | None = None  # our request the kernel is executing now
         self._cancelled: set[str] = set()  # our requests nobody waits for any more
+        self._progress: dict[str, Callable[[dict[str, Any]], None]] = {}  # msg_id -> progress listener
         self._restart_cb = self._on_auto_restart
         self._dead_cb = self._on_dead
 
@@ -479,13 +485,21 @@ class KernelWatcher:
         if asyncio.iscoroutine(result):
             asyncio.ensure_future(result)
 
-    async def compute_view(self, body: Any, ticket: "ViewTicket | None" = None) -> dict[str, Any]:
-        """Data of one view, computed in the kernel (or from the cache). Raises ViewError."""
+    async def compute_view(
+        self, body: Any, ticket: "ViewTicket | None" = None, encoding: str = "json"
+    ) -> dict[str, Any]:
+        """Data of one view, computed in the kernel (or from the cache). Raises ViewError.
+
+        With ``encoding="arrow"`` the kernel sends the columnar parts of the data as Arrow IPC streams
+        (``data`` holds ``{"$arrow": i}`` in their place, ``arrow`` the streams as bytes), or plain JSON
+        when it cannot (no pyarrow there); ``encoding`` in the result says which."""
         if self.catalog.status != OK:
             raise ViewError(self.catalog.message or "The kernel's catalog is not available yet.", 409)
-        key, request, cached = self.analysis.view_request(body, self.catalog.variables)
+        key, request, cached = self.analysis.view_request(body, self.catalog.variables, encoding)
         if cached is not None:
             return {**cached, "cached": True}
+        if ticket is not None and ticket.on_progress is not None:
+            request["progress"] = True
         if self._foreign_busy:
             raise ViewError("The kernel is busy; the view is computed when it is idle.", 409)
         generation = self._generation
@@ -516,7 +530,13 @@ class KernelWatcher:
             "elapsed_ms": payload.get("elapsed_ms"),
             "fingerprints": payload.get("fingerprints"),
             "data": payload.get("data"),
+            "encoding": "arrow" if payload.get("encoding") == "arrow" else "json",
         }
+        if result["encoding"] == "arrow":
+            try:
+                result["arrow"] = [base64.b64decode(s, validate=True) for s in payload.get("arrow") or []]
+            except (binascii.Error, TypeError, ValueError):
+                raise ViewError("The kernel sent unreadable Arrow data.", 502) from None
         self.analysis.store_view(key, result)
         return {**result, "cached": False}
 
@@ -552,9 +572,15 @@ class KernelWatcher:
             "stop_on_error": False,
         }
         msg = self._session.msg("execute_request", content, metadata={METADATA_KEY: request})
+        msg_id = msg["header"]["msg_id"]
         if ticket is not None:
-            ticket.msg_id = msg["header"]["msg_id"]
-        return await self._send(msg, timeout or self.config.request_timeout)
+            ticket.msg_id = msg_id
+            if ticket.on_progress is not None:
+                self._progress[msg_id] = ticket.on_progress
+        try:
+            return await self._send(msg, timeout or self.config.request_timeout)
+        finally:
+            self._progress.pop(msg_id, None)
 
     async def _send(self, msg: dict[str, Any], timeout: float) -> dict[str, Any]:
         assert self._client is not None
@@ -646,6 +672,13 @@ class KernelWatcher:
         parent_id = parent.get("msg_id")
         ours = self._session is not None and parent.get("session") == self._session.session
         if ours:
+            if msg_type == PROGRESS_MSG_TYPE:
+                listener = self._progress.get(parent_id) if parent_id else None
+                content = msg.get("content") or {}
+                fraction, phase = content.get("fraction"), content.get("phase")
+                if listener is not None and type(fraction) in (int, float) and type(phase) is str:
+                    listener({"fraction": min(1.0, max(0.0, float(fraction))), "phase": phase[:100]})
+                return
             if msg_type == "status":
                 state = (msg.get("content") or {}).get("execution_state")
                 if state == "busy":

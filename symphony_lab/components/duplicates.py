@@ -9,6 +9,7 @@ from .base import Component, Context, Entry, Finding, ParamError, Suggestion
 
 MAX_ROWS = 20_000_000
 PREVIEW_COLUMNS = 12
+NORMALISE_CHUNK = 200_000
 
 
 def _plural(n: int, word: str) -> str:
@@ -20,14 +21,22 @@ def _normalized(frame: Any, decimals: int) -> Any:
     white space collapsed; floats rounded to ``decimals`` places; everything else as it is."""
     import pandas as pd
 
+    from ..kernel import progress
     from ..kernel.frames import column_kind
 
     out = {}
+    width = max(frame.shape[1], 1)
     for j in range(frame.shape[1]):
+        progress.report(j / width)
         col = frame.iloc[:, j]
         kind = column_kind(col)
         if kind in ("text", "categorical"):
-            col = col.astype("string").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+            text, parts = col.astype("string"), []
+            for lo in range(0, len(text), NORMALISE_CHUNK):  # in parts, to report progress on big frames
+                part = text.iloc[lo : lo + NORMALISE_CHUNK]
+                parts.append(part.str.strip().str.casefold().str.replace(r"\s+", " ", regex=True))
+                progress.report((j + min(1.0, (lo + NORMALISE_CHUNK) / len(text))) / width)
+            col = pd.concat(parts) if parts else text
         elif kind == "numeric" and col.dtype.kind == "f":
             col = col.round(decimals)
         out[j] = col.reset_index(drop=True)
@@ -136,10 +145,15 @@ class Duplicates(Component):
             "columns": [safe_label(c) for c in preview_cols],
         }
         if other is None:
-            with progress.stage(0.0, 0.9 if params["near"] else 1.0, "finding duplicate rows"):
+            near = params["near"]
+            with progress.stage(0.0, 0.3 if near else 0.45, "hashing rows"):
                 exact = row_hashes(filtered)
-                compared = _normalized(filtered, params["decimals"]) if params["near"] else filtered
-                found = find_duplicates(compared, row_hashes(compared) if params["near"] else exact)
+            compared = filtered
+            if near:
+                with progress.stage(0.3, 0.7, "normalising values"):
+                    compared = _normalized(filtered, params["decimals"])
+            with progress.stage(0.7 if near else 0.45, 1.0, "finding duplicate rows"):
+                found = find_duplicates(compared, None if near else exact)
             sizes = found.sizes()
             order = np.lexsort((np.arange(len(sizes)), -sizes))  # biggest first, then first seen
             start = params["page"] * params["page_size"]

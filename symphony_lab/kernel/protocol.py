@@ -93,11 +93,19 @@ def handle_request() -> JSONResult:
             if type(state) is dict:
                 board.receive(state)
             base["board"] = board.snapshot()
-        elif op in ("profile", "compute"):
+        elif op == "profile":
             from . import analysis  # imports pandas: only ever asked for when the user has frames
 
-            handler = analysis.profile if op == "profile" else analysis.compute
-            base.update(handler(namespace, request, options))
+            base.update(analysis.profile(namespace, request, options))
+        elif op == "compute":
+            from . import analysis, encode, progress
+
+            # Progress goes out on IOPub (a message type of our own, parented to this request) only
+            # when the server listens for it; the data goes back Arrow-encoded when it asked so.
+            reporter = progress.iopub_reporter() if request.get("progress") is True else None
+            with progress.reporting(reporter):
+                result = analysis.compute(namespace, request, options)
+            base.update(encode.encode_result(result, request.get("encoding")))
         else:
             base["error"] = f"unknown operation {op!r}"[:200]
     except Exception as exc:  # never a traceback in anyone's notebook
