@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 from .components.base import Component, Context, ParamError
+from .pairing import Pairing, find_pairings
 from .suggest import candidate_pairs, profiled, rank
 
 Request = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 VIEW_CACHE_SIZE = 64
 MAX_FILTER_CLAUSES = 32
+MAX_NAME = 200
+MAX_SELECTION_BYTES = 64_000
 
 
 class ViewError(Exception):
@@ -93,7 +96,46 @@ def check_state(state: Any) -> dict[str, Any]:
             clean.append({"column": clause["column"], "op": "in", "values": values})
         else:
             raise ParamError("a filter clause's op must be 'range' or 'in'")
-    return {"filter": clean}
+    out: dict[str, Any] = {"filter": clean}
+    selection = check_selection(state.get("selection"))
+    if selection is not None:
+        out["selection"] = selection
+    groups = state.get("groups")
+    if groups is not None:
+        if not isinstance(groups, dict) or not isinstance(groups.get("column"), str) or not groups["column"]:
+            raise ParamError("state.groups must be null or {\"column\": <column name>}")
+        out["groups"] = {"column": groups["column"][:MAX_NAME]}
+    return out
+
+
+def check_selection(selection: Any) -> dict[str, Any] | None:
+    """A selection of rows made in one view: which component over which variables, with which parameters,
+    and the component's own description of what was selected (``spec``: a confusion cell, a polygon, a
+    duplicate group). The kernel asks that component which rows it means (``Component.select``)."""
+    if selection is None:
+        return None
+    if not isinstance(selection, dict):
+        raise ParamError("state.selection must be null or an object")
+    component = selection.get("component")
+    if not isinstance(component, str) or not component or len(component) > MAX_NAME:
+        raise ParamError("state.selection.component must be a component name")
+    names = selection.get("variables")
+    if (
+        not isinstance(names, list)
+        or not 1 <= len(names) <= 4
+        or not all(isinstance(n, str) and n.isidentifier() and not n.startswith("_") for n in names)
+    ):
+        raise ParamError("state.selection.variables must be 1 to 4 variable names (identifiers)")
+    params = selection.get("params", {})
+    spec = selection.get("spec")
+    if not isinstance(params, dict) or not isinstance(spec, dict):
+        raise ParamError("state.selection needs params and spec objects")
+    if len(json.dumps(spec, default=str)) > MAX_SELECTION_BYTES:
+        raise ParamError(f"state.selection.spec is over {MAX_SELECTION_BYTES:,} bytes")
+    label = selection.get("label", "")
+    if not isinstance(label, str):
+        raise ParamError("state.selection.label must be a string")
+    return {"component": component, "variables": list(names), "params": params, "spec": spec, "label": label[:200]}
 
 
 class KernelAnalysis:
@@ -105,12 +147,15 @@ class KernelAnalysis:
         self.listeners: set[Callable[[dict[str, Any]], None]] = set()
         self._profiles: dict[str, dict[str, Any]] = {}  # fingerprint -> profile
         self._overlaps: dict[tuple[str, str], dict[str, Any] | None] = {}  # (fp a, fp b) -> overlap
+        # (component, fingerprints, params) -> a model component's quick numbers for a pairing (or None)
+        self._pairing_profiles: dict[str, dict[str, Any] | None] = {}
         self._views: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.profiling = False
 
     def reset(self) -> None:
         self._profiles.clear()
         self._overlaps.clear()
+        self._pairing_profiles.clear()
         self._views.clear()
         self.state = AnalysisState()
         self._notify()
@@ -137,13 +182,44 @@ class KernelAnalysis:
             for a, b in candidate_pairs(variables)
             if (by_name[a]["fingerprint"], by_name[b]["fingerprint"]) not in self._overlaps
         ]
-        if not names and not pairs:
+        models = [
+            {"component": c, "variables": list(p.variables), "params": dict(p.params)}
+            for p, c, key in self._pairing_work(variables)
+            if key not in self._pairing_profiles
+        ]
+        if not names and not pairs and not models:
             return None
-        return {"op": "profile", "names": names, "pairs": pairs, "limits": self.limits}
+        return {"op": "profile", "names": names, "pairs": pairs, "models": models, "limits": self.limits}
 
-    def absorb(self, variables: list[dict[str, Any]], payload: dict[str, Any], pairs: list[list[str]]) -> None:
+    def _pairing_work(self, variables: list[dict[str, Any]]) -> list[tuple[Pairing, str, str]]:
+        """(pairing, component, cache key) for every pairing a model component profiles."""
+        by_name = {v["name"]: v for v in variables}
+        out = []
+        for pairing in find_pairings(variables):
+            for component in self.components.values():
+                if pairing.kind not in component.pairings or not component.profiles_pairings:
+                    continue
+                fingerprints = [by_name[n].get("fingerprint") for n in pairing.variables]
+                key = json.dumps([component.name, fingerprints, pairing.params], sort_keys=True)
+                out.append((pairing, component.name, key))
+        return out
+
+    def absorb(
+        self,
+        variables: list[dict[str, Any]],
+        payload: dict[str, Any],
+        pairs: list[list[str]],
+    ) -> None:
         """Store a profile reply (keyed by the fingerprints the kernel reported)."""
         by_name = {v["name"]: v for v in variables}
+        for item in payload.get("models") or []:
+            if not isinstance(item, dict) or not all(n in by_name for n in item.get("variables") or []):
+                continue
+            fingerprints = item.get("fingerprints") or [by_name[n].get("fingerprint") for n in item["variables"]]
+            key = json.dumps([item.get("component"), fingerprints, item.get("params") or {}], sort_keys=True)
+            result = item.get("result")
+            self._pairing_profiles[key] = result if isinstance(result, dict) else None
+        # pairings asked for but not answered (the time budget ran out) are asked for again next time
         for name, profile in (payload.get("profiles") or {}).items():
             fingerprint = profile.get("fingerprint") if isinstance(profile, dict) else None
             if fingerprint and "error" not in profile:
@@ -168,6 +244,11 @@ class KernelAnalysis:
             overlap = self._overlaps.get((by_name[a]["fingerprint"], by_name[b]["fingerprint"]))
             if overlap is not None:
                 context.overlaps[(a, b)] = overlap
+        context.pairings = find_pairings(variables)
+        for pairing, component, key in self._pairing_work(variables):
+            result = self._pairing_profiles.get(key)
+            if result is not None:
+                context.pairing_profiles[(component, pairing.variables)] = result
         suggestions, findings = rank(variables, context, self.components)
         new = AnalysisState(
             status="ok",
@@ -183,6 +264,9 @@ class KernelAnalysis:
         live = {v["fingerprint"] for v in variables if "fingerprint" in v}
         for fp in [fp for fp in self._profiles if fp not in live]:
             del self._profiles[fp]
+        wanted = {key for _, _, key in self._pairing_work(variables)}
+        for key in [k for k in self._pairing_profiles if k not in wanted]:
+            del self._pairing_profiles[key]
 
     # -- views ------------------------------------------------------------------------------------
 
@@ -213,6 +297,17 @@ class KernelAnalysis:
         if missing:
             raise ViewError(f"the kernel holds no variable {missing[0]}", 404)
         fingerprints = [by_name[n].get("fingerprint") for n in names]
+        selection = state.get("selection")
+        if selection is not None:
+            source = self.components.get(selection["component"])
+            if source is None or not source.selects:
+                raise ViewError(f"component {selection['component'][:100]!r} makes no selections", 400)
+            try:
+                selection["params"] = source.check_params(selection["params"])
+            except ParamError as exc:
+                raise ViewError(f"state.selection: {exc}", 400) from None
+            # the rows a selection means change with its variables' data
+            fingerprints += [by_name.get(n, {}).get("fingerprint") for n in selection["variables"]]
         key = json.dumps([component.name, fingerprints, params, state, encoding], sort_keys=True)
         request = {"op": "compute", "component": component.name, "variables": names, "params": params, "state": state,
                    "encoding": encoding}
@@ -220,6 +315,28 @@ class KernelAnalysis:
         if cached is not None:
             self._views.move_to_end(key)
         return key, request, cached
+
+    def pairing_options(self, body: Any, variables: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        """For a model view: the other pairings it could show (the same model with another split, or other
+        labels and predictions), so the view can offer them; None for other views."""
+        if not isinstance(body, dict) or not isinstance(body.get("variables"), list) or not body["variables"]:
+            return None
+        component = self.components.get(body.get("component")) if isinstance(body.get("component"), str) else None
+        if component is None or not component.pairings:
+            return None
+        first = body["variables"][0]
+        by_name = {v["name"]: v for v in variables}
+        model_view = by_name.get(first, {}).get("kind") == "model"
+        out = []
+        for pairing in find_pairings(variables):
+            if pairing.kind not in component.pairings:
+                continue
+            if model_view and (pairing.kind != "model" or pairing.variables[0] != first):
+                continue
+            if not model_view and pairing.kind != "predictions":
+                continue
+            out.append(pairing.to_json())
+        return out
 
     def store_view(self, key: str, result: dict[str, Any]) -> None:
         self._views[key] = result

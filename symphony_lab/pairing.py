@@ -206,7 +206,7 @@ def find_pairings(variables: Iterable[Entry]) -> list[Pairing]:
                     )
                 )
                 continue
-            label_columns = [c for c in extra if _is_label_name(c)] or (extra if len(extra) == 1 else [])
+            label_columns = [c for c in extra if _is_label_name(c)]  # a column named like a label, not any extra one
             if len(label_columns) == 1:
                 out.append(
                     Pairing(

@@ -81,7 +81,12 @@ async def test_the_model_is_paired_with_its_data_and_suggested(fitted, jp_fetch)
 
 async def test_confusion_matrix_equals_scikit_learns(fitted, jp_fetch):
     kernel_id, alice = await fitted()
-    data = (await view(jp_fetch, kernel_id, {"component": "confusion", "variables": ["clf", "X_test", "y_test"]}))["data"]
+    result = await view(jp_fetch, kernel_id, {"component": "confusion", "variables": ["clf", "X_test", "y_test"]})
+    data = result["data"]
+    # the view can offer the model's other pairings
+    assert [p["variables"] for p in result["pairings"]] == [
+        ["clf", "X_test", "y_test"], ["clf", "X_shifted", "y_test"], ["clf", "X_train", "y_train"]
+    ]
     order = data["classes"]
     expected = ast.literal_eval(await alice.value(
         f"__import__('sklearn.metrics', fromlist=['x']).confusion_matrix(y_test, clf.predict(X_test), labels={order!r}).tolist()"

@@ -11,7 +11,9 @@ import { IViewRendererProps, IViewSpec } from '../tokens';
 import { ConfusionView, parseConfusion } from '../views/confusion';
 import { DriftView, formatP, parseDrift } from '../views/drift';
 import { formatSeconds, ModelCardView, parseModelCard } from '../views/modelcard';
-import { createRoot, drawView } from './render';
+import { PairingPicker, pairingLabel } from '../views/pairing';
+import { viewResult } from './helpers';
+import { createRoot, drawView, trans } from './render';
 
 let host: HTMLElement;
 let root: ReturnType<typeof createRoot>;
@@ -221,5 +223,51 @@ describe('model card', () => {
     expect(host.querySelector('img')).toBeNull();
     expect(formatSeconds(2.5)).toBe('2.50 s');
     expect(parseModelCard({ type: 1 })).toBeNull();
+  });
+});
+
+describe('pairing picker', () => {
+  const options = [
+    { kind: 'model' as const, variables: ['model', 'X_test', 'y_test'], task: 'classifier', rows: 114, reason: 'r1', split: 'test' as const, params: {} },
+    { kind: 'model' as const, variables: ['model', 'X_train', 'y_train'], task: 'classifier', rows: 455, reason: 'r2', split: 'train' as const, params: {} }
+  ];
+
+  it('moves a model view to another split, in place, keeping its parameters', () => {
+    const id = board.open({ ...SPEC, params: { max_classes: 5 } })!;
+    board.open({ component: 'summary', variables: ['df'], params: {} });
+    const view = board.views.find(v => v.id === id)!;
+    const result = { ...viewResult(view, CONFUSION), pairings: options };
+    act(() => root.render(<PairingPicker view={view} result={result} board={board} trans={trans} />));
+    const select = $('.jp-SymphonyView-pickPairing') as HTMLSelectElement;
+    expect(Array.from(select.options).map(o => o.textContent)).toEqual([
+      'X_test + y_test (test, 114 rows)',
+      'X_train + y_train (train, 455 rows)'
+    ]);
+    expect(select.value).toBe('0');
+    act(() => {
+      select.value = '1';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(board.views.map(v => [v.component, v.variables.join(','), v.params])).toEqual([
+      ['summary', 'df', {}],
+      ['confusion', 'model,X_train,y_train', { max_classes: 5 }]
+    ]);
+    expect(board.views[1].id).toBe(id);
+  });
+
+  it('picks the label and prediction columns of one frame', () => {
+    const id = board.open({ component: 'confusion', variables: ['scores'], params: { label: 'y', prediction: 'p' } })!;
+    const view = board.views.find(v => v.id === id)!;
+    const result = viewResult(view, CONFUSION);
+    act(() =>
+      root.render(<PairingPicker view={view} result={result} board={board} trans={trans} columns={['y', 'p', 'p2']} />)
+    );
+    const prediction = $('.jp-SymphonyView-pick-prediction') as HTMLSelectElement;
+    act(() => {
+      prediction.value = 'p2';
+      prediction.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(board.views[0].params).toEqual({ label: 'y', prediction: 'p2' });
+    expect(pairingLabel({ ...options[0], params: { label: 'target' }, split: null }, trans)).toBe('X_test + y_test [target] (114 rows)');
   });
 });

@@ -14,6 +14,7 @@ import * as React from 'react';
 import { formatInteger } from '../format';
 import { IViewRenderer, IViewRendererProps } from '../tokens';
 import { Cell, cell, cellText, isObj, num, str, Unexpected } from './common';
+import { PairingPicker } from './pairing';
 
 export interface IClassMetrics {
   class: Cell;
@@ -311,6 +312,13 @@ export function ConfusionView(props: IViewRendererProps): JSX.Element {
               data.prediction
             )}
       </p>
+      <PairingPicker
+        view={view}
+        result={props.result}
+        board={board}
+        trans={trans}
+        columns={data.group_columns}
+      />
       <div className="jp-SymphonyView-controls">
         <label>
           <input
