@@ -124,9 +124,15 @@ describe('ComponentRegistry', () => {
       'duplicates',
       'correlations',
       'outliers',
-      'table'
+      'table',
+      'confusion',
+      'drift',
+      'model_card',
+      'embedding',
+      'subgroups',
+      'label_issues'
     ]);
-    expect(changes).toHaveLength(7);
+    expect(changes).toHaveLength(13);
     handles.forEach(h => h.dispose());
     expect(registry.names).toEqual([]);
   });
