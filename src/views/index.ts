@@ -5,11 +5,17 @@
 import { IDisposable } from '@lumino/disposable';
 
 import { ISymphonyComponents, IViewRenderer } from '../tokens';
+import { confusionRenderer } from './confusion';
 import { correlationsRenderer } from './correlations';
 import { distributionRenderer } from './distribution';
+import { driftRenderer } from './drift';
 import { duplicatesRenderer } from './duplicates';
+import { embeddingRenderer } from './embedding';
+import { labelIssuesRenderer } from './label_issues';
 import { missingRenderer } from './missing';
+import { modelCardRenderer } from './modelcard';
 import { outliersRenderer } from './outliers';
+import { subgroupsRenderer } from './subgroups';
 import { summaryRenderer } from './summary';
 import { tableRenderer } from './table';
 
@@ -21,7 +27,13 @@ export const RENDERERS: ReadonlyArray<[string, IViewRenderer]> = [
   ['duplicates', duplicatesRenderer],
   ['correlations', correlationsRenderer],
   ['outliers', outliersRenderer],
-  ['table', tableRenderer]
+  ['table', tableRenderer],
+  ['confusion', confusionRenderer],
+  ['drift', driftRenderer],
+  ['model_card', modelCardRenderer],
+  ['embedding', embeddingRenderer],
+  ['subgroups', subgroupsRenderer],
+  ['label_issues', labelIssuesRenderer]
 ];
 
 /** Register our renderers; dispose the result to take them back. */
@@ -34,11 +46,16 @@ export function registerRenderers(
 }
 
 export {
+  confusionRenderer,
   correlationsRenderer,
   distributionRenderer,
+  driftRenderer,
   duplicatesRenderer,
+  labelIssuesRenderer,
   missingRenderer,
+  modelCardRenderer,
   outliersRenderer,
+  subgroupsRenderer,
   summaryRenderer,
   tableRenderer
 };

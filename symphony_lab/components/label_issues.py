@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .base import Component, Context, Finding, ParamError, Suggestion
-from .confusion import _pairing_task, class_label, model_params, scored_for
+from .confusion import _pairing_task, class_label, group_columns, model_params, scored_for
 
 PROFILE_BUDGET_S = 1.5  # cross-validation the background profile may afford
 _CACHE_SIZE = 6
@@ -401,6 +401,7 @@ class LabelIssues(Component):
             ][:100],
             "pairs": _pairs(s, issues, 20),
             "columns": [names.get(id(c), str(c)) for c in columns],
+            "group_columns": group_columns(s.frame),
             "page": params["page"],
             "page_size": params["page_size"],
             "items": items,

@@ -24,7 +24,7 @@ from itertools import combinations
 from typing import Any, Sequence
 
 from .base import Component, Context, Finding, ParamError, Suggestion
-from .confusion import _pairing_task, model_params, scored_for
+from .confusion import _pairing_task, group_columns, model_params, scored_for
 
 Z = 1.959963984540054  # 95% two-sided
 SAMPLE_FOR_FINDINGS = 200_000
@@ -810,6 +810,7 @@ class Subgroups(Component):
             "prediction": s.prediction_name,
             **found,
             "breakdown": None,
+            "group_columns": group_columns(full.frame),
         }
         if column:
             outcome = outcome_of(s)
