@@ -7,6 +7,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { readViewBody, VIEW_MEDIA_TYPE } from './arrow';
 import {
   parseCatalog,
   parseComponents,
@@ -25,6 +26,7 @@ import {
   ISharedBoardState,
   ISuggestions,
   IVariable,
+  IViewProgress,
   IViewRequest,
   IViewResult
 } from './tokens';
@@ -195,7 +197,12 @@ export class CatalogClient implements ICatalogClient {
     const message: ClientMessage = {
       type: 'state',
       kernel_id: kernelId,
-      state: { filter: state.filter, views }
+      state: {
+        filter: state.filter,
+        ...(state.selection ? { selection: state.selection } : {}),
+        ...(state.groups ? { groups: state.groups } : {}),
+        views
+      }
     };
     if (JSON.stringify(message).length > STATE_LIMITS.bytes) {
       return false;
@@ -244,7 +251,8 @@ export class CatalogClient implements ICatalogClient {
   async fetchView(
     kernelId: string,
     request: IViewRequest,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    onProgress?: (progress: IViewProgress) => void
   ): Promise<IViewResult> {
     const url = URLExt.join(
       this.serverSettings.baseUrl,
@@ -259,19 +267,38 @@ export class CatalogClient implements ICatalogClient {
       params: request.params,
       state: request.state
     });
+    // Ask for the framed answer: the data's tables as Arrow, and progress
+    // while a long view computes (a server or proxy that answers JSON is
+    // read as before).
     const response = await ServerConnection.makeRequest(
       url,
-      { method: 'POST', body, signal },
+      {
+        method: 'POST',
+        body,
+        signal,
+        headers: { Accept: `${VIEW_MEDIA_TYPE}, application/json;q=0.5` }
+      },
       this.serverSettings
     );
     if (!response.ok) {
       throw await ServerConnection.ResponseError.create(response);
     }
-    const result = parseViewResult(await response.json());
+    let raw: unknown;
+    let bytes: number | undefined;
+    if ((response.headers.get('Content-Type') ?? '').startsWith(VIEW_MEDIA_TYPE)) {
+      const read = await readViewBody(response, onProgress);
+      raw = read.answer;
+      bytes = read.bytes;
+    } else {
+      const text = await response.text();
+      bytes = new TextEncoder().encode(text).length;
+      raw = JSON.parse(text);
+    }
+    const result = parseViewResult(raw);
     if (!result) {
       throw new Error('The server sent an invalid view.');
     }
-    return result;
+    return bytes === undefined ? result : { ...result, bytes };
   }
 
   fetchComponents(): Promise<IComponentInfo[]> {

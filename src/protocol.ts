@@ -12,6 +12,7 @@ import {
   IComponentInfo,
   IFinding,
   IModelInfo,
+  IPairing,
   IRemoteBoardState,
   ISelection,
   ISuggestion,
@@ -380,8 +381,10 @@ export function parseViewResult(value: unknown): IViewResult | null {
     return null;
   }
   const selection = parseSelectionInfo(value.selection);
+  const pairings = parsePairings(value.pairings);
   return {
     ...(selection ? { selection } : {}),
+    ...(pairings ? { pairings } : {}),
     component,
     variables,
     params: isObject(value.params) ? value.params : {},
@@ -392,8 +395,38 @@ export function parseViewResult(value: unknown): IViewResult | null {
       : [],
     execution_count: num(value.execution_count),
     elapsed_ms: num(value.elapsed_ms),
-    cached: value.cached === true
+    cached: value.cached === true,
+    ...(value.encoding === 'arrow' || value.encoding === 'json'
+      ? { encoding: value.encoding }
+      : {})
   };
+}
+
+/** The pairings a model view could show (invalid ones dropped), or null. */
+export function parsePairings(value: unknown): IPairing[] | null {
+  if (!Array.isArray(value)) {
+    return null;
+  }
+  const out: IPairing[] = [];
+  for (const item of value) {
+    if (!isObject(item)) {
+      continue;
+    }
+    const variables = names(item.variables);
+    if (!variables || (item.kind !== 'model' && item.kind !== 'predictions')) {
+      continue;
+    }
+    out.push({
+      kind: item.kind,
+      variables,
+      task: str(item.task) ?? 'unknown',
+      rows: num(item.rows) ?? 0,
+      reason: str(item.reason) ?? '',
+      split: item.split === 'train' || item.split === 'test' ? item.split : null,
+      params: isObject(item.params) ? item.params : {}
+    });
+  }
+  return out;
 }
 
 /** How a view's answer says the board's selection was applied. */

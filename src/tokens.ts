@@ -9,6 +9,10 @@ import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 import type * as React from 'react';
 
+import type { IViewProgress } from './arrow';
+
+export type { IViewProgress };
+
 /** The kernel's execution state as the server's watcher sees it. */
 export type KernelState =
   | 'starting'
@@ -188,9 +192,35 @@ export type FilterClause =
       values: Array<string | number | boolean | null>;
     };
 
-/** The board's shared state, sent with every view request. */
+/**
+ * Rows selected in one view (a confusion cell, a lasso on a map, a
+ * duplicate group): the component over its variables, with its parameters,
+ * says which rows its `spec` means (Python `Component.select`); every other
+ * view is computed on those rows, the view that made it draws it.
+ */
+export interface ISelection {
+  component: string;
+  variables: string[];
+  params: JSONObject;
+  /** The component's own description of what is selected. */
+  spec: JSONObject;
+  /** What a person reads, e.g. "true benign, predicted malignant". */
+  label: string;
+}
+
+/** The board's group-by: views that split by a group use this column. */
+export interface IGroups {
+  column: string;
+}
+
+/**
+ * The board's shared state, sent with every view request. `selection` and
+ * `groups` are left out when not set.
+ */
 export interface IBoardState {
   filter: FilterClause[];
+  selection?: ISelection;
+  groups?: IGroups;
 }
 
 /** An open view as the kernel learns of it: a component over variables. */
@@ -206,6 +236,8 @@ export interface IBoardViewRef {
  */
 export interface ISharedBoardState {
   filter: FilterClause[];
+  selection?: ISelection;
+  groups?: IGroups;
   views: IBoardViewRef[];
 }
 
@@ -241,6 +273,40 @@ export interface IViewResult {
   execution_count: number | null;
   elapsed_ms: number | null;
   cached: boolean;
+  /**
+   * How the data travelled: `arrow` (its tables as Arrow IPC, decoded back
+   * into this same shape) or `json`. Renderers need not care.
+   */
+  encoding?: 'arrow' | 'json';
+  /** Size of the answer on the wire, in bytes, when known. */
+  bytes?: number;
+  /**
+   * How the board's selection was applied: null without one; `source` when
+   * this view made it (and was computed without it); `rows` selected, or
+   * `error` when it could not be resolved.
+   */
+  selection?: {
+    label: string;
+    source: boolean;
+    rows?: number;
+    error?: string;
+  } | null;
+  /** A model view: the pairings it could show instead (the same model on other data). */
+  pairings?: IPairing[];
+}
+
+/**
+ * Variables that belong together: a model with its features and labels, or
+ * labels with predictions (Python `symphony_lab/pairing.py`).
+ */
+export interface IPairing {
+  kind: 'model' | 'predictions';
+  variables: string[];
+  task: string;
+  rows: number;
+  reason: string;
+  split: 'train' | 'test' | null;
+  params: JSONObject;
 }
 
 /**
@@ -259,6 +325,8 @@ export interface IBoardView extends IViewSpec {
   /** The last answer (kept while a new one is computed). */
   result: IViewResult | null;
   error: string | null;
+  /** While a long computation runs: how far it is (from the kernel). */
+  progress?: IViewProgress | null;
   /** The state the last answer was computed with. */
   state: IBoardState | null;
 }
@@ -275,9 +343,16 @@ export interface IBoardModel extends IDisposable {
   /** Open a view (or bring back the one already open); its id. */
   open(spec: IViewSpec): string | null;
   close(id: string): void;
+  /** Stop computing a view (its request is dropped and the kernel interrupted). */
+  cancel(id: string): void;
   /** Move a view up (-1) or down (+1). */
   move(id: string, delta: number): void;
   setCollapsed(id: string, collapsed: boolean): void;
+  /**
+   * Show a view on other variables (a model view's pairing: another split,
+   * other labels), with these parameters merged in; kept in place.
+   */
+  setVariables(id: string, variables: string[], params: JSONObject): void;
   /** Change a view's parameters (e.g. its page) and compute it again. */
   setParams(id: string, params: JSONObject): void;
   /** Add a clause, replacing the clause on the same column. */
@@ -286,6 +361,10 @@ export interface IBoardModel extends IDisposable {
   /** Add or remove a value of the `in` clause of a column. */
   toggleValue(column: string, value: string | number | boolean | null): void;
   clearFilter(): void;
+  /** Select rows from a view (null: clear the selection). */
+  setSelection(selection: ISelection | null): void;
+  /** Set the board's group-by column (null: no groups). */
+  setGroups(groups: IGroups | null): void;
   /** What is shared through the server: the filter and the open views. */
   readonly sharedState: ISharedBoardState;
   /**
@@ -402,7 +481,8 @@ export interface ICatalogClient extends IDisposable {
   fetchView(
     kernelId: string,
     request: IViewRequest,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    onProgress?: (progress: IViewProgress) => void
   ): Promise<IViewResult>;
   /** The components the server knows (`GET /symphony-lab/api/components`). */
   fetchComponents(): Promise<IComponentInfo[]>;

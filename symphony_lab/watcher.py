@@ -245,7 +245,7 @@ class KernelWatcher:
         self.catalog.reset()
         self.analysis.reset()
         self._board_seen_version = 0
-        if self.board_state.get("filter") or self.board_state.get("views"):
+        if any(self.board_state.get(k) for k in ("filter", "views", "selection", "groups")):
             self._board_pending = self.board_state  # the new kernel gets the board's state again
         self.catalog.state = RESTARTING
         self._notify()
@@ -414,7 +414,7 @@ class KernelWatcher:
         if version <= self._board_seen_version:
             return
         self._board_seen_version = version
-        self.board_state = {"filter": list(board.get("filter") or []), "views": self.board_state.get("views", [])}
+        self.board_state = {**self.board_state, "filter": list(board.get("filter") or [])}
         self._notify_board("kernel")
 
     # -- suggestions, findings and views ----------------------------------------------------------
@@ -529,6 +529,7 @@ class KernelWatcher:
             "execution_count": payload.get("execution_count"),
             "elapsed_ms": payload.get("elapsed_ms"),
             "fingerprints": payload.get("fingerprints"),
+            "selection": payload.get("selection"),
             "data": payload.get("data"),
             "encoding": "arrow" if payload.get("encoding") == "arrow" else "json",
         }

@@ -31,7 +31,7 @@ def scored_for(objects: Sequence[Any], params: dict[str, Any], state: dict[str, 
     from ..kernel.models import ModelError, scored
 
     names = params.get("_variables") or [f"variable {i + 1}" for i in range(len(objects))]
-    fingerprint = (state or {}).get("_fingerprint")
+    fingerprint = (state or {}).get("_fingerprint") or params.get("_fingerprint")
     try:
         return scored(objects, names, params, fingerprint)
     except ModelError as exc:

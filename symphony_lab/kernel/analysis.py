@@ -123,8 +123,62 @@ def profile(namespace: dict[str, Any], request: dict[str, Any], options: Catalog
         except Exception:
             continue
         if result is not None:
+            result.update(_pair_profiles(b, a))
             overlaps.append([a_name, b_name, result])
-    return {"profiles": profiles, "overlaps": overlaps, "skipped": skipped}
+    models = _profile_pairings(namespace, request, options, deadline, skipped)
+    return {"profiles": profiles, "overlaps": overlaps, "models": models, "skipped": skipped}
+
+
+def _pair_profiles(current: Any, reference: Any) -> dict[str, Any]:
+    """What components that profile pairs of frames (``profiles_pairs``, e.g. drift) find, by name."""
+    from ..components.registry import load_components
+
+    out: dict[str, Any] = {}
+    for component in load_components().values():
+        if getattr(component, "profiles_pairs", False):
+            try:
+                out[component.name] = component.pair_profile(current, reference)
+            except Exception as exc:
+                if _interrupted(exc):
+                    raise KeyboardInterrupt from None
+    return out
+
+
+def _profile_pairings(
+    namespace: dict[str, Any], request: dict[str, Any], options: CatalogOptions, deadline: float, skipped: list[str]
+) -> list[dict[str, Any]]:
+    """What model components find about each pairing of a model with its data (for findings)."""
+    from ..components.registry import load_components
+
+    asks = request.get("models") if type(request.get("models")) is list else []
+    components = load_components()
+    out: list[dict[str, Any]] = []
+    for ask in asks[:40]:
+        if type(ask) is not dict:
+            continue
+        component = components.get(ask.get("component")) if type(ask.get("component")) is str else None
+        names = ask.get("variables")
+        if component is None or type(names) is not list:
+            continue
+        if time.perf_counter() > deadline:
+            skipped.append(f"{component.name}:{','.join(str(n) for n in names)}")
+            continue
+        item: dict[str, Any] = {"component": component.name, "variables": names, "params": ask.get("params") or {}}
+        try:
+            values = [_lookup(namespace, n, options) for n in names]
+            objects = [_prepare(component, n, v) for n, v in zip(names, values)]
+            params = component.check_params(ask.get("params"))
+            params["_variables"] = list(names)
+            params["_fingerprint"] = lambda value: _fingerprint(value, options)  # predictions cached across components
+            item["result"] = component.profile_pairing(objects, params)
+            item["fingerprints"] = [_fingerprint(v, options) for v in values]
+        except Exception as exc:
+            if _interrupted(exc):
+                raise KeyboardInterrupt from None
+            item["result"] = None
+            item["error"] = safe_message(exc)
+        out.append(item)
+    return out
 
 
 def compute(namespace: dict[str, Any], request: dict[str, Any], options: CatalogOptions) -> dict[str, Any]:
@@ -140,11 +194,15 @@ def compute(namespace: dict[str, Any], request: dict[str, Any], options: Catalog
     low, high = component.arity
     if type(variables) is not list or not low <= len(variables) <= high:
         return {"error": f"{name} takes {low} to {high} variables", "error_kind": "params"}
+    selection_info: dict[str, Any] | None = None
     try:
         values = [_lookup(namespace, v, options) for v in variables]
-        objects = [_as_frame(v, value) for v, value in zip(variables, values)]
+        objects = [_prepare(component, v, value) for v, value in zip(variables, values)]
         params = component.check_params(request.get("params"))
-        state = request.get("state") if type(request.get("state")) is dict else {}
+        state = dict(request["state"]) if type(request.get("state")) is dict else {}
+        state, selection_info = _with_selection(namespace, state, components, name, variables, options)
+        params["_variables"] = list(variables)
+        state["_fingerprint"] = lambda value: _fingerprint(value, options)
         data = component.compute(objects, params, state)
     except RequestError as exc:
         return {"error": str(exc), "error_kind": exc.kind}
@@ -157,4 +215,51 @@ def compute(namespace: dict[str, Any], request: dict[str, Any], options: Catalog
     return {
         "data": data,
         "fingerprints": [_fingerprint(v, options) for v in values],
+        "selection": selection_info,
     }
+
+
+def _prepare(component: Any, name: str, value: Any) -> Any:
+    """What a component's compute/select gets for a variable: the object itself for components that take
+    models and arrays (``raw_objects``), else a pandas DataFrame (a Series becomes a one-column frame)."""
+    return value if getattr(component, "raw_objects", False) else _as_frame(name, value)
+
+
+def _with_selection(
+    namespace: dict[str, Any],
+    state: dict[str, Any],
+    components: dict[str, Any],
+    name: str,
+    variables: list[str],
+    options: CatalogOptions,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The state a view is computed with: the board's selection resolved to index labels (``_selected``),
+    except for the view that made it. Also what the view is told about the selection."""
+    from .selection import SelectionError, is_source, resolve
+
+    selection = state.pop("selection", None)
+    if type(selection) is not dict:
+        return state, None
+    info: dict[str, Any] = {"label": str(selection.get("label") or "")[:200], "source": False}
+    if is_source(selection, name, variables):
+        info["source"] = True
+        return state, info
+    try:
+        labels = resolve(
+            selection,
+            components,
+            lambda n: _lookup(namespace, n, options),
+            _prepare,
+            lambda v: _fingerprint(v, options),
+        )
+    except (SelectionError, RequestError) as exc:
+        info["error"] = str(exc)[:300]
+        return state, info
+    except Exception as exc:  # the selecting component failed: the view is computed without it
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None
+        info["error"] = f"{selection.get('component')} could not select: {safe_message(exc)}"[:300]
+        return state, info
+    state["_selected"] = labels
+    info["rows"] = int(len(labels))
+    return state, info

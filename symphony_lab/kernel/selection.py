@@ -71,6 +71,7 @@ def resolve(
     try:
         params = component.check_params(selection.get("params"))
         params["_variables"] = names
+        params["_fingerprint"] = fingerprint
         chosen = component.select(objects, params, selection.get("spec") or {})
     except ParamError as exc:
         raise SelectionError(str(exc)) from None
