@@ -19,17 +19,22 @@ import {
   ICatalogModel,
   IRemoteBoardState,
   ISharedBoardState,
+  IViewProgress,
   IViewRequest,
   IViewResult,
   IViewSpec,
   JSONObject
 } from './tokens';
 
-/** How a view's data is fetched (the client's `fetchView`). */
+/**
+ * How a view's data is fetched (the client's `fetchView`); `onProgress`
+ * receives the kernel's progress while a long view computes.
+ */
 export type FetchView = (
   kernelId: string,
   request: IViewRequest,
-  signal: AbortSignal
+  signal: AbortSignal,
+  onProgress?: (progress: IViewProgress) => void
 ) => Promise<IViewResult>;
 
 /**
@@ -275,6 +280,22 @@ export class BoardModel implements IBoardModel {
     void this._request(view.id);
     this._scheduleSync();
     return view.id;
+  }
+
+  /**
+   * Stop computing a view: its request is dropped (the server then interrupts
+   * the kernel if it is computing it); the view says so and can be computed
+   * again.
+   */
+  cancel(id: string): void {
+    const run = this._runs.get(id);
+    if (!run?.controller || !this._views.some(v => v.id === id)) {
+      return;
+    }
+    run.controller.abort();
+    run.controller = null;
+    run.seq++; // a late answer of the dropped request is ignored
+    this._update(id, { status: 'error', error: 'Cancelled.', progress: null });
   }
 
   close(id: string): void {
@@ -551,7 +572,12 @@ export class BoardModel implements IBoardModel {
           params: view.params,
           state
         },
-        controller.signal
+        controller.signal,
+        progress => {
+          if (isCurrent() && run.controller === controller) {
+            this._update(id, { progress });
+          }
+        }
       );
       if (!isCurrent()) {
         return;
@@ -560,7 +586,13 @@ export class BoardModel implements IBoardModel {
       if (result.fingerprints.length === view.variables.length) {
         run.requested = result.fingerprints;
       }
-      this._update(id, { status: 'ready', result, error: null, state });
+      this._update(id, {
+        status: 'ready',
+        result,
+        error: null,
+        state,
+        progress: null
+      });
     } catch (reason) {
       if (!isCurrent() || isAbort(reason)) {
         return;
@@ -569,12 +601,13 @@ export class BoardModel implements IBoardModel {
       if (statusOf(reason) === 409) {
         // The kernel is busy with someone's execution: ask again when idle.
         run.deferred = true;
-        this._update(id, { status: 'waiting', error: null });
+        this._update(id, { status: 'waiting', error: null, progress: null });
         return;
       }
       const message =
         reason instanceof Error ? reason.message : String(reason);
       this._update(id, {
+        progress: null,
         status: 'error',
         error: message || 'The view could not be computed.'
       });

@@ -103,8 +103,8 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
     });
     const model = new CatalogModel({ client });
     const board = new BoardModel({
-      fetchView: (kernelId, request, signal) =>
-        client.fetchView(kernelId, request, signal),
+      fetchView: (kernelId, request, signal, onProgress) =>
+        client.fetchView(kernelId, request, signal, onProgress),
       stateFor: (spec, state) => stateForView(registry, spec, state),
       // The board's filter and open views go to the server (other viewers,
       // and Python's symphony_lab.selection()); states it pushes come back.

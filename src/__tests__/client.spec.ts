@@ -418,7 +418,10 @@ describe('CatalogClient suggestions and views', () => {
       }
     });
     const state = { filter: [{ column: 'age', op: 'range' as const, min: 1, max: 2 }] };
-    expect(await client.fetchView('k/1', { ...spec, state })).toEqual(answer);
+    expect(await client.fetchView('k/1', { ...spec, state })).toEqual({
+      ...answer,
+      bytes: JSON.stringify(answer).length
+    });
     expect(requests).toEqual([
       {
         url: 'http://localhost:8888/base/symphony-lab/api/kernels/k%2F1/views',

@@ -152,7 +152,32 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
   let status: React.ReactNode = null;
   switch (view.status) {
     case 'loading':
-      status = trans.__('computing…');
+      status = view.progress ? (
+        <span className="jp-SymphonyView-progress">
+          <progress
+            max={1}
+            value={view.progress.fraction}
+            aria-label={trans.__('Progress of %1', title)}
+          />
+          <span className="jp-SymphonyView-progressText">
+            {trans.__(
+              '%1… %2%',
+              view.progress.phase,
+              Math.round(view.progress.fraction * 100)
+            )}
+          </span>
+          <button
+            type="button"
+            className="jp-SymphonyView-cancel"
+            aria-label={trans.__('Cancel computing %1', title)}
+            onClick={() => board.cancel(view.id)}
+          >
+            {trans.__('Cancel')}
+          </button>
+        </span>
+      ) : (
+        trans.__('computing…')
+      );
       break;
     case 'waiting':
       status = trans.__('waiting for the kernel to be idle…');

@@ -101,16 +101,30 @@ def _plain(pa: Any, typ: Any) -> bool:
 
 
 def _narrow(pa: Any, array: Any) -> Any:
-    """Integers in the narrowest signed type that holds them (counts are small; bytes matter)."""
-    if not pa.types.is_int64(array.type) or array.null_count == len(array):
-        return array
+    """Numbers in the narrowest type that holds them exactly (counts are small, many floats are halves
+    or whole numbers; bytes matter): integers in int8/16/32, floats in float32 when no value changes.
+    Lists of numbers likewise."""
     import pyarrow.compute as pc
 
-    bounds = pc.min_max(array).as_py()
-    low, high = bounds["min"], bounds["max"]
-    for typ, limit in ((pa.int8(), 2**7), (pa.int16(), 2**15), (pa.int32(), 2**31)):
-        if -limit <= low and high < limit:
-            return array.cast(typ)
+    typ = array.type
+    if pa.types.is_list(typ) or pa.types.is_large_list(typ):
+        values = _narrow(pa, array.flatten())
+        if values.type == typ.value_type:
+            return array
+        return array.cast(pa.list_(values.type) if pa.types.is_list(typ) else pa.large_list(values.type))
+    if array.null_count == len(array):
+        return array
+    if pa.types.is_int64(typ):
+        bounds = pc.min_max(array).as_py()
+        low, high = bounds["min"], bounds["max"]
+        for narrow, limit in ((pa.int8(), 2**7), (pa.int16(), 2**15), (pa.int32(), 2**31)):
+            if -limit <= low and high < limit:
+                return array.cast(narrow)
+    elif pa.types.is_float64(typ):
+        single = array.cast(pa.float32(), safe=False)
+        same = pc.all(pc.or_kleene(pc.equal(single.cast(pa.float64()), array), pc.is_nan(array))).as_py()
+        if same is not False:
+            return single
     return array
 
 
