@@ -118,3 +118,17 @@ async def test_python_reads_the_boards_selection_and_groups(kernel, user, wait_c
     assert moved["state"]["selection"]["label"] == "pair"
     ws.close()
     other.close()
+
+
+async def test_the_boards_group_by_splits_a_distribution_that_names_none(kernel, user, wait_catalog, jp_fetch):
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run(FRAMES)
+    await wait_catalog(kernel_id, lambda c: "df" in names(c))
+    body = {"component": "distribution", "variables": ["df"], "params": {"column": "a"}, "state": {"groups": {"column": "b"}}}
+    data = (await view(jp_fetch, kernel_id, body))["data"]
+    assert data["by"] == "b" and data["by_board"] is True
+    own = dict(body, params={"column": "a", "by": "a"})
+    assert (await view(jp_fetch, kernel_id, own))["data"]["by_board"] is False
+    gone = dict(body, state={"groups": {"column": "not there"}})
+    assert (await view(jp_fetch, kernel_id, gone))["data"]["by"] is None

@@ -83,6 +83,13 @@ class Distribution(Component):
             by = resolve_column(df, params["by"]) if params.get("by") else None
         except KeyError as exc:
             raise ParamError(f"no column {exc.args[0]!r} in this frame") from None
+        by_label = params.get("by")
+        group = (state.get("groups") or {}).get("column")
+        if by is None and group and group != params["column"]:
+            try:  # the board's group-by splits the view when it names none itself (and the frame has it)
+                by, by_label = resolve_column(df, group), group
+            except KeyError:
+                pass
         rows = view_rows(df, state, MAX_ROWS)
         frame = rows.frame
         values = frame[column]
@@ -96,7 +103,8 @@ class Distribution(Component):
             groups = [(json_value(g), (keys == g).to_numpy(dtype=bool, na_value=False) if g is not pd.NA else keys.isna().to_numpy()) for g in top]
         result: dict[str, Any] = {
             "column": params["column"],
-            "by": params.get("by"),
+            "by": by_label,
+            "by_board": by_label is not None and not params.get("by"),
             "kind": kind,
             **rows.counts(),
             "missing": int(values.isna().sum()),
