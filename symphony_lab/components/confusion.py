@@ -85,8 +85,9 @@ class ConfusionMatrix(Component):
             score -= 0.03  # the model itself, when it is there too, tells more (probabilities, features)
         if "accuracy" in profile:
             reason = (
-                f"accuracy {_fmt(profile['accuracy'])} on {where} ({profile['rows']:,} rows, "
-                f"{profile['n_classes']} classes): which classes are confused"
+                f"accuracy {_fmt(profile['accuracy'])} on {where} ({profile['rows']:,} rows"
+                f"{', sampled' if profile.get('sampled') else ''}, {profile['n_classes']} classes): "
+                "which classes are confused"
             )
         else:
             reason = f"{pairing.reason}: which classes are confused"
@@ -124,12 +125,16 @@ class ConfusionMatrix(Component):
     def profile_pairing(self, objects: Sequence[Any], params: dict[str, Any]) -> dict[str, Any] | None:
         import numpy as np
 
+        from ..kernel.models import is_model
+
         s = scored_for(objects, params)
-        out: dict[str, Any] = {"task": s.task, "rows": s.rows}
+        # a model scores a sample of its data for findings (kernel/analysis.py PAIRING_SAMPLE_ROWS)
+        total = len(objects[1]) if is_model(objects[0]) and len(objects) > 1 else s.rows
+        out: dict[str, Any] = {"task": s.task, "rows": total}
         if s.task != "classifier":
             return out
-        sampled = s.rows > SAMPLE_FOR_FINDINGS
-        if sampled:
+        sampled = s.rows > SAMPLE_FOR_FINDINGS or total > s.rows
+        if s.rows > SAMPLE_FOR_FINDINGS:
             rng = np.random.default_rng(0)
             s = s.subset(np.sort(rng.choice(s.rows, SAMPLE_FOR_FINDINGS, replace=False)))
         matrix = _matrix(s.true_codes, s.pred_codes, len(s.classes))

@@ -14,6 +14,7 @@ from typing import Any
 from .catalog import CatalogOptions, _Classifier, _hidden_by_ipython
 from .safe import safe_message
 
+PAIRING_SAMPLE_ROWS = 200_000
 DEFAULT_LIMITS = {"max_rows": 200_000, "hash_max_rows": 2_000_000, "time_budget_ms": 2_000.0}
 _LABEL_VARIABLE_PREFIXES = ("y_", "labels", "target")
 
@@ -170,6 +171,7 @@ def _profile_pairings(
             params = component.check_params(ask.get("params"))
             params["_variables"] = list(names)
             params["_fingerprint"] = lambda value: _fingerprint(value, options)  # predictions cached across components
+            params["_sample_rows"] = PAIRING_SAMPLE_ROWS  # a model never scores more than this for findings
             item["result"] = component.profile_pairing(objects, params)
             item["fingerprints"] = [_fingerprint(v, options) for v in values]
         except Exception as exc:
