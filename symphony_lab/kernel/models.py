@@ -286,9 +286,15 @@ def _scored_model(
         X = frame[features] if isinstance(objects[1], pd.DataFrame) else np.asarray(objects[1])
         if not isinstance(objects[1], pd.DataFrame) and label:
             raise ModelError("a label column can only be named in a DataFrame")
+    sample = params.get("_sample_rows")
+    sampled = isinstance(sample, int) and 0 < sample < len(frame)
+    if sampled:  # profiles for findings: a fixed-seed sample, so the kernel is never held for long
+        rows = np.sort(np.random.default_rng(0).choice(len(frame), sample, replace=False))
+        frame, y = frame.iloc[rows], np.asarray(y)[rows]
+        X = X.iloc[rows] if isinstance(X, pd.DataFrame) else np.asarray(X)[rows]
     key = None
     if fingerprint is not None:
-        key = (id(model), fingerprint(model), fingerprint(objects[1]))
+        key = (id(model), fingerprint(model), fingerprint(objects[1]), sample if sampled else None)
         if key[1] is None or key[2] is None:
             key = None
     pred, proba, seconds = _predict(model, X, key, task)
