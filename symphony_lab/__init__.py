@@ -19,6 +19,10 @@ def __getattr__(name: str) -> Any:
         from . import api
 
         return getattr(api, name)
+    if name in ("show", "export"):
+        from . import api
+
+        return getattr(api, name)
     raise AttributeError(name)
 
 

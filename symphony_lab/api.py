@@ -91,3 +91,17 @@ def clear_filter(column: str | None = None) -> None:
     """Remove the board's filter on ``column``, or all of it."""
     clauses = [] if column is None else [c for c in board.snapshot()["filter"] if c.get("column") != column]
     board.set_filter(clauses)
+
+
+def show(obj: Any, component: str | None = None, *others: Any, **params: Any) -> Any:
+    """A view of ``obj`` in the cell, as a widget drawn like the side panel's (see ``symphony_lab.pins.show``)."""
+    from .pins.show import show as _show
+
+    return _show(obj, component, *others, **params)
+
+
+def export(views: Any = None, path: str = "report.html", title: str | None = None) -> Any:
+    """Write views (show() results, or the board's open views) as one self-contained HTML file."""
+    from .pins.export import export as _export
+
+    return _export(views, path, title)

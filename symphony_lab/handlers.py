@@ -281,7 +281,9 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
 
 def handlers() -> list[tuple[str, type]]:
     """The extension's routes, relative to the server's base_url."""
-    return [
+    from .pins.handlers import pin_handlers
+
+    return pin_handlers() + [
         (rf"/{API}/kernels/{_KERNEL_ID}/catalog", CatalogHandler),
         (rf"/{API}/kernels/{_KERNEL_ID}/variables/{_NAME}", VariableHandler),
         (rf"/{API}/kernels/{_KERNEL_ID}/suggestions", SuggestionsHandler),

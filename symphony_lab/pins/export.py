@@ -1,0 +1,149 @@
+"""``symphony_lab.export(views, "report.html")``: one self-contained HTML file of views, interactive offline.
+
+The page carries the views' payloads (spec, aggregated data, provenance) as JSON in a
+``<script type="application/json">``, the renderers of the lab extension bundled into one script
+(``static/standalone.js``, built by ``jlpm build:standalone`` from src/pins/standalone.tsx) and our styles
+with a light theme's variables, all inline: it makes no request when opened. Before the script runs (or
+without scripts), the static HTML of each view is what shows.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from .bundle import PinError, jsonable
+from .static import render_html
+
+STATIC = Path(__file__).parent / "static"
+
+#: the JupyterLab theme variables our styles use, with light values of our choosing
+THEME = """
+:root {
+  --jp-ui-font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+  --jp-code-font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  --jp-ui-font-size0: 11px; --jp-ui-font-size1: 13px; --jp-ui-font-size2: 15px; --jp-code-font-size: 13px;
+  --jp-ui-font-color0: #000000; --jp-ui-font-color1: #1f1f1f; --jp-ui-font-color2: #5f5f5f;
+  --jp-ui-font-color3: #8a8a8a; --jp-ui-inverse-font-color0: #ffffff; --jp-ui-inverse-font-color1: #f5f5f5;
+  --jp-content-font-color0: #000000; --jp-content-font-color1: #1f1f1f; --jp-content-link-color: #1565c0;
+  --jp-layout-color0: #ffffff; --jp-layout-color1: #ffffff; --jp-layout-color2: #eeeeee; --jp-layout-color3: #bdbdbd;
+  --jp-border-color0: #a0a0a0; --jp-border-color1: #bdbdbd; --jp-border-color2: #e0e0e0; --jp-border-color3: #eeeeee;
+  --jp-border-width: 1px; --jp-border-radius: 2px;
+  --jp-brand-color0: #0d47a1; --jp-brand-color1: #1976d2; --jp-brand-color2: #64b5f6; --jp-brand-color3: #bbdefb;
+  --jp-accent-color1: #388e3c; --jp-warn-color0: #e65100; --jp-warn-color1: #f57c00; --jp-warn-color3: #ffe0b2;
+  --jp-error-color1: #d32f2f; --jp-error-color2: #e57373; --jp-success-color1: #388e3c; --jp-info-color1: #0097a7;
+  --jp-input-background: #f5f5f5; --jp-input-border-color: #bdbdbd;
+  --jp-elevation-z2: 0 1px 3px rgba(0, 0, 0, 0.2);
+}
+body { margin: 0; padding: 16px 24px; background: var(--jp-layout-color0); color: var(--jp-ui-font-color1);
+  font-family: var(--jp-ui-font-family); font-size: var(--jp-ui-font-size1); }
+.jp-SymphonyExport-header h1 { font-size: 18px; margin: 0 0 4px 0; }
+.jp-SymphonyExport-header p { color: var(--jp-ui-font-color2); margin: 0 0 12px 0; }
+"""
+
+
+class ExportError(ValueError):
+    """The views cannot be exported (nothing to export, the page's script was never built)."""
+
+
+def _asset(name: str) -> str:
+    path = STATIC / name
+    if not path.is_file():
+        raise ExportError(
+            f"the dashboard's {name} is missing from the installed package (build the extension: jlpm build)"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no "</", no "<!--", no U+2028/2029 breaking a line."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def _inline_script(code: str) -> str:
+    # A bundle never contains "</script" in practice; if it did, the page would break: make sure.
+    return code.replace("</script", "<\\/script")
+
+
+def render_page(payloads: list[dict[str, Any]], title: str = "Symphony board") -> str:
+    """The page of these payloads (pin_payload's), as one string."""
+    if not payloads:
+        raise ExportError("there is no view to export")
+    script, css = _asset("standalone.js"), _asset("standalone.css")
+    data = {"version": 1, "views": payloads}
+    fallback = "".join(
+        render_html(p["spec"], p["data"], p["provenance"], p["title"], p["summary"]) for p in payloads
+    )
+    generated = payloads[0]["provenance"].get("pinned_at") or ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        # Nothing may be fetched: no connection, no image or font from elsewhere, only inline code.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:\">"
+        f"<title>{html.escape(title)}</title><style>{THEME}\n{css}</style></head><body>"
+        f"<header class=\"jp-SymphonyExport-header\"><h1>{html.escape(title)}</h1>"
+        f"<p>{len(payloads)} view(s) exported by symphony-lab {html.escape(str(payloads[0]['provenance'].get('library_version')))}"
+        f"{' at ' + html.escape(generated) if generated else ''}. Offline: the views show the data as exported; "
+        "a filter or a selection made here is drawn, not computed again.</p></header>"
+        f"<main id=\"symphony-lab-app\">{fallback}</main>"
+        f"<script type=\"application/json\" id=\"symphony-lab-data\">{_script_json(data)}</script>"
+        f"<script>{_inline_script(script)}</script></body></html>\n"
+    )
+
+
+def _payloads_of(views: Any) -> list[dict[str, Any]]:
+    from .show import SymphonyView
+
+    items: Iterable[Any] = views if isinstance(views, (list, tuple)) else [views]
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, SymphonyView):
+            out.extend(v for v in item.views if "data" in v)
+        elif isinstance(item, dict) and isinstance(item.get("views"), list):
+            out.extend(item["views"])
+        elif isinstance(item, dict) and "spec" in item and "data" in item:
+            out.append(item)
+        else:
+            raise TypeError("export() takes show() widgets, pinned payloads, or nothing for the board's views")
+    return out
+
+
+def _board_payloads() -> list[dict[str, Any]]:
+    """The views open on the board (as the kernel last heard of them), computed here with its state."""
+    from ..kernel import board
+    from .show import _user_namespace, compute_view
+
+    state = board.snapshot()
+    shared = {k: state[k] for k in ("filter", "selection", "groups") if state.get(k)}
+    shared.setdefault("filter", [])
+    namespace = _user_namespace()
+    out = []
+    for view in state.get("views") or []:
+        spec = {"component": view.get("component"), "variables": view.get("variables"), "params": {}, "state": shared}
+        payload = compute_view(namespace, spec)
+        if "data" in payload:
+            out.append(payload)
+    return out
+
+
+def export(views: Any = None, path: str | os.PathLike[str] = "report.html", title: str | None = None) -> Path:
+    """Write ``views`` (a show() widget, a list of them, or None for the views open on the board) as one
+    self-contained HTML file at ``path``; returns the path written."""
+    payloads = _board_payloads() if views is None else _payloads_of(views)
+    if not payloads:
+        raise ExportError("there is no view to export: open views on the board, or pass show() results")
+    payloads = [jsonable(p) for p in payloads]
+    for p in payloads:
+        if not isinstance(p.get("spec"), dict) or "provenance" not in p:
+            raise PinError("a view to export needs its spec and provenance (use show() results)")
+    target = Path(path)
+    target.write_text(render_page(payloads, title or "Symphony board"), encoding="utf-8")
+    return target

@@ -1,0 +1,428 @@
+"""Static fallbacks of a view: a short text summary, static HTML (inline, theme-independent styles) and an
+SVG chart for the views that are charts. They are what GitHub, nbviewer, VS Code or a JupyterLab without
+the extension show, so they use no script, no class from our CSS and no external resource.
+
+They are drawn from the view's aggregated data (what ``compute()`` returned), never from rows of a frame.
+Every value is escaped: column names and labels come from the user's data."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Callable
+
+INK = "#1f1f1f"
+MUTED = "#616161"
+RULE = "#d0d0d0"
+ACCENT = "#1565c0"
+PALETTE = ("#1565c0", "#ef6c00", "#2e7d32", "#c62828", "#6a1b9a", "#00838f", "#ad1457", "#4e342e")
+MAX_TABLE_ROWS = 20
+MAX_TABLE_COLUMNS = 12
+FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px"
+
+
+def _esc(value: Any) -> str:
+    return html.escape(_text(value), quote=True)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value[:10]) + (f", … ({len(value)})" if len(value) > 10 else "")
+    if isinstance(value, dict):
+        return "{…}"
+    return str(value)
+
+
+def _number(value: float | int | None, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1e5 or abs(value) < 1e-3:
+        return f"{value:.{digits}g}"
+    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "—"
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else None
+
+
+def component_title(name: str) -> str:
+    try:
+        from ..components.registry import load_components
+
+        component = load_components().get(name)
+    except Exception:
+        component = None
+    return (component.title if component is not None and component.title else name.replace("_", " ").capitalize())
+
+
+def view_title(spec: dict[str, Any]) -> str:
+    """"Distribution · df · age": the component's title, the variables, the main parameter."""
+    parts = [component_title(spec["component"]), ", ".join(spec["variables"])]
+    params = spec.get("params") or {}
+    column = params.get("column")
+    if isinstance(column, str):
+        parts.append(column + (f" by {params['by']}" if isinstance(params.get("by"), str) else ""))
+    return " · ".join(parts)
+
+
+# -- text summaries ------------------------------------------------------------------------------------
+
+
+def _rows(data: dict[str, Any]) -> str:
+    rows, filtered = _num(data.get("rows")), _num(data.get("filtered_rows"))
+    if rows is None:
+        return ""
+    if filtered is not None and filtered < rows:
+        return f" ({_number(filtered)} of {_number(rows)} rows after the filter)"
+    return f" ({_number(rows)} rows)"
+
+
+def _summary_summary(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    cols = data.get("columns") if isinstance(data.get("columns"), list) else []
+    missing = [c for c in cols if isinstance(c, dict) and (_num(c.get("missing")) or 0) > 0]
+    total = data.get("columns_total", len(cols))
+    return (
+        f"Summary of {spec['variables'][0]}: {_number(_num(data.get('filtered_rows')) or _num(data.get('rows')))} rows × "
+        f"{_number(_num(total))} columns; {len(missing)} column(s) with missing values."
+    )
+
+
+def _summary_distribution(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    column = data.get("column", (spec.get("params") or {}).get("column"))
+    where = f"Distribution of {column} in {spec['variables'][0]}{_rows(data)}"
+    edges = data.get("edges") if isinstance(data.get("edges"), list) else None
+    series = data.get("series") if isinstance(data.get("series"), list) else []
+    if edges and len(edges) >= 2:
+        lo, hi = _num(edges[0]), _num(edges[-1])
+        totals = _series_totals(series, len(edges) - 1)
+        peak = max(range(len(totals)), key=lambda i: totals[i]) if totals else None
+        text = f"{where}: from {_number(lo)} to {_number(hi)}"
+        if peak is not None:
+            text += f", most values between {_number(_num(edges[peak]))} and {_number(_num(edges[peak + 1]))}"
+        return text + (f"; missing {_number(_num(data.get('missing')))}." if data.get("missing") else ".")
+    categories = data.get("categories") if isinstance(data.get("categories"), list) else []
+    totals = _series_totals(series, len(categories))
+    top = sorted(zip(categories, totals), key=lambda t: -t[1])[:3]
+    listed = ", ".join(f"{_text(c)} ({_number(n)})" for c, n in top)
+    return f"{where}: {len(categories)} values shown; most frequent {listed}." if top else f"{where}."
+
+
+def _series_totals(series: list[Any], n: int) -> list[float]:
+    totals = [0.0] * n
+    for s in series:
+        counts = s.get("counts") if isinstance(s, dict) else None
+        if isinstance(counts, list):
+            for i, c in enumerate(counts[:n]):
+                totals[i] += _num(c) or 0.0
+    return totals
+
+
+def _summary_confusion(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    names = spec["variables"]
+    subject = f"{names[0]} on {names[1]}" if len(names) >= 2 else names[0]
+    metrics = [
+        f"{label} {_number(_num(data.get(key)))}"
+        for key, label in (("accuracy", "accuracy"), ("balanced_accuracy", "balanced accuracy"), ("macro_f1", "macro F1"))
+        if _num(data.get(key)) is not None
+    ]
+    return f"Confusion matrix of {subject}{_rows(data)}: " + (", ".join(metrics) or "no labelled rows") + "."
+
+
+def _summary_duplicates(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    names = spec["variables"]
+    if data.get("mode") == "across" and len(names) >= 2:
+        shared = _num(data.get("shared_rows")) or _num(data.get("rows_in_groups")) or 0
+        return f"Duplicates across: {_number(shared)} rows of {names[0]} also appear in {names[1]}{_rows(data)}."
+    return (
+        f"Duplicates in {names[0]}{_rows(data)}: {_number(_num(data.get('rows_in_groups')) or 0)} rows appear more than once, "
+        f"in {_number(_num(data.get('groups_total')) or 0)} groups ({_number(_num(data.get('extra_copies')) or 0)} extra copies)."
+    )
+
+
+def _summary_missing(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    cols = [c for c in data.get("columns") or [] if isinstance(c, dict) and (_num(c.get("missing")) or 0) > 0]
+    rows = _num(data.get("filtered_rows")) or _num(data.get("rows")) or 0
+    worst = max(cols, key=lambda c: _num(c.get("missing")) or 0) if cols else None
+    text = f"Missing values in {spec['variables'][0]}: {_number(_num(data.get('complete_rows')))} of {_number(rows)} rows complete"
+    if worst is not None:
+        text += f"; most missing: {_text(worst.get('name'))} ({_number(_num(worst.get('missing')))})"
+    return text + "."
+
+
+def _summary_correlations(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    strongest = [s for s in data.get("strongest") or [] if isinstance(s, dict)][:3]
+    pairs = ", ".join(f"{_text(s.get('a'))}–{_text(s.get('b'))} {_number(_num(s.get('value')))}" for s in strongest)
+    return f"Correlations ({_text(data.get('method'))}) in {spec['variables'][0]}{_rows(data)}" + (f": strongest {pairs}." if pairs else ".")
+
+
+def _summary_generic(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    facts = [
+        f"{key.replace('_', ' ')} {_number(_num(value)) if _num(value) is not None else _text(value)}"
+        for key, value in data.items()
+        if isinstance(value, (int, float, str)) and not isinstance(value, bool) and key not in ("rows", "filtered_rows")
+        and len(str(value)) < 60
+    ][:5]
+    head = f"{component_title(spec['component'])} of {', '.join(spec['variables'])}{_rows(data)}"
+    return head + (": " + ", ".join(facts) + "." if facts else ".")
+
+
+_SUMMARIES: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
+    "summary": _summary_summary,
+    "distribution": _summary_distribution,
+    "confusion": _summary_confusion,
+    "duplicates": _summary_duplicates,
+    "missing": _summary_missing,
+    "correlations": _summary_correlations,
+}
+
+
+def summary_text(spec: dict[str, Any], data: Any) -> str:
+    """A short text summary of the view, e.g. "Confusion matrix of m on X_test (200 rows): accuracy 0.95…"."""
+    if not isinstance(data, dict):
+        return f"{view_title(spec)} (no data)"
+    try:
+        text = _SUMMARIES.get(spec["component"], _summary_generic)(spec, data)
+    except Exception:  # a snapshot of an unexpected shape: the generic summary never fails
+        text = _summary_generic(spec, data)
+    clauses = (spec.get("state") or {}).get("filter") or []
+    if clauses:
+        text += " Filter: " + "; ".join(_clause_text(c) for c in clauses if isinstance(c, dict)) + "."
+    selection = (spec.get("state") or {}).get("selection")
+    if isinstance(selection, dict) and selection.get("label"):
+        text += f" Selection: {_text(selection.get('label'))}."
+    return text
+
+
+def _clause_text(clause: dict[str, Any]) -> str:
+    if clause.get("op") == "range":
+        return f"{_text(clause.get('column'))} in [{_text(clause.get('min'))}, {_text(clause.get('max'))}]"
+    return f"{_text(clause.get('column'))} in {{{_text(clause.get('values'))}}}"
+
+
+# -- SVG charts ------------------------------------------------------------------------------------------
+
+
+def _svg(width: int, height: int, body: list[str], label: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{_esc(label)}" font-family="system-ui, sans-serif" font-size="11">'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>' + "".join(body) + "</svg>"
+    )
+
+
+def _svg_distribution(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
+    series = [s for s in data.get("series") or [] if isinstance(s, dict) and isinstance(s.get("counts"), list)]
+    edges = data.get("edges") if isinstance(data.get("edges"), list) else None
+    categories = data.get("categories") if isinstance(data.get("categories"), list) else None
+    n = len(edges) - 1 if edges and len(edges) >= 2 else len(categories or [])
+    if not series or n <= 0:
+        return None
+    totals = _series_totals(series, n)
+    peak = max(totals) or 1.0
+    width, height, left, bottom, top = 480, 200, 44, 36, 10
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    bar_w = plot_w / n
+    body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{RULE}"/>']
+    base = [0.0] * n
+    for k, s in enumerate(series):
+        color = PALETTE[k % len(PALETTE)]
+        for i, c in enumerate(s["counts"][:n]):
+            value = _num(c) or 0.0
+            if value <= 0:
+                continue
+            h = plot_h * value / peak
+            y = top + plot_h - plot_h * base[i] / peak - h
+            body.append(
+                f'<rect x="{left + i * bar_w + 0.5:.1f}" y="{y:.1f}" width="{max(bar_w - 1, 0.5):.1f}" height="{h:.1f}" fill="{color}">'
+                f"<title>{_esc(s.get('group')) if s.get('group') is not None else ''} {_number(value)}</title></rect>"
+            )
+            base[i] += value
+    body.append(f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" fill="{MUTED}">{_number(peak)}</text>')
+    body.append(f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" fill="{MUTED}">0</text>')
+    if edges:
+        for pos in (0, n):
+            x = left + pos * bar_w
+            body.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{MUTED}">{_esc(_number(_num(edges[pos])))}</text>')
+    elif categories:
+        for i, cat in enumerate(categories[: min(n, 12)]):
+            body.append(
+                f'<text x="{left + (i + 0.5) * bar_w:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{MUTED}">{_esc(str(_text(cat))[:10])}</text>'
+            )
+    body.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="{INK}">{_esc(data.get("column"))}</text>')
+    if len(series) > 1:
+        for k, s in enumerate(series[:8]):
+            body.append(
+                f'<rect x="{left + 8 + k * 70}" y="{top}" width="9" height="9" fill="{PALETTE[k % len(PALETTE)]}"/>'
+                f'<text x="{left + 20 + k * 70}" y="{top + 8}" fill="{INK}">{_esc(str(_text(s.get("group")))[:9])}</text>'
+            )
+    return _svg(width, height, body, summary_text(spec, data))
+
+
+def _heat(value: float, peak: float) -> str:
+    t = 0.0 if peak <= 0 else max(0.0, min(1.0, value / peak))
+    r, g, b = (int(255 + (c - 255) * t) for c in (21, 101, 192))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _svg_matrix(spec: dict[str, Any], matrix: list[Any], rows: list[Any], cols: list[Any], label: str, signed: bool) -> str | None:
+    n, m = len(matrix), len(matrix[0]) if matrix and isinstance(matrix[0], list) else 0
+    if n == 0 or m == 0 or n > 40 or m > 40:
+        return None
+    cell = max(14, min(48, 360 // max(n, m)))
+    left, top = 90, 70
+    width, height = left + m * cell + 10, top + n * cell + 10
+    values = [[_num(v) for v in row] for row in matrix]
+    peak = max((abs(v) for row in values for v in row if v is not None), default=1.0) or 1.0
+    body = []
+    for i, row in enumerate(values):
+        body.append(f'<text x="{left - 4}" y="{top + i * cell + cell / 2 + 4:.1f}" text-anchor="end" fill="{INK}">{_esc(str(_text(rows[i]))[:12])}</text>')
+        for j, v in enumerate(row):
+            fill = "#f5f5f5" if v is None else _heat(abs(v), peak) if signed or v >= 0 else _heat(0, peak)
+            body.append(
+                f'<rect x="{left + j * cell}" y="{top + i * cell}" width="{cell - 1}" height="{cell - 1}" fill="{fill}">'
+                f"<title>{_esc(rows[i])} / {_esc(cols[j])}: {_esc(_number(v))}</title></rect>"
+            )
+            if cell >= 24 and v is not None:
+                ink = "#ffffff" if abs(v) > peak * 0.55 else INK
+                body.append(f'<text x="{left + j * cell + cell / 2:.1f}" y="{top + i * cell + cell / 2 + 4:.1f}" text-anchor="middle" fill="{ink}">{_esc(_number(v, 2))}</text>')
+    for j in range(m):
+        x, y = left + j * cell + cell / 2, top - 6
+        body.append(f'<text x="{x:.1f}" y="{y}" transform="rotate(-45 {x:.1f} {y})" fill="{INK}">{_esc(str(_text(cols[j]))[:12])}</text>')
+    return _svg(width, height, body, label)
+
+
+def _svg_confusion(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
+    matrix, classes = data.get("matrix"), data.get("classes")
+    if not isinstance(matrix, list) or not isinstance(classes, list):
+        return None
+    labels = classes + (["other"] if len(matrix) > len(classes) else [])
+    return _svg_matrix(spec, matrix, labels, labels, summary_text(spec, data), False)
+
+
+def _svg_correlations(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
+    matrix, cols = data.get("matrix"), data.get("columns")
+    if not isinstance(matrix, list) or not isinstance(cols, list):
+        return None
+    names = [c.get("name") if isinstance(c, dict) else c for c in cols]
+    return _svg_matrix(spec, matrix, names, names, summary_text(spec, data), True)
+
+
+def _svg_missing(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
+    cols = [c for c in data.get("columns") or [] if isinstance(c, dict) and (_num(c.get("missing")) or 0) > 0][:20]
+    if not cols:
+        return None
+    width, row, left = 480, 18, 130
+    height = 14 + len(cols) * row
+    body = []
+    for i, c in enumerate(cols):
+        frac = _num(c.get("fraction")) or 0.0
+        y = 8 + i * row
+        body.append(f'<text x="{left - 6}" y="{y + 11}" text-anchor="end" fill="{INK}">{_esc(str(_text(c.get("name")))[:18])}</text>')
+        body.append(f'<rect x="{left}" y="{y}" width="{(width - left - 70) * frac:.1f}" height="{row - 5}" fill="{ACCENT}"/>')
+        body.append(f'<text x="{width - 64}" y="{y + 11}" fill="{MUTED}">{100 * frac:.1f}%</text>')
+    return _svg(width, height, body, summary_text(spec, data))
+
+
+_CHARTS: dict[str, Callable[[dict[str, Any], dict[str, Any]], str | None]] = {
+    "distribution": _svg_distribution,
+    "confusion": _svg_confusion,
+    "correlations": _svg_correlations,
+    "missing": _svg_missing,
+}
+
+
+def render_svg(spec: dict[str, Any], data: Any) -> str | None:
+    """An SVG picture of the view when it is a chart, else None."""
+    chart = _CHARTS.get(spec["component"])
+    if chart is None or not isinstance(data, dict):
+        return None
+    try:
+        return chart(spec, data)
+    except Exception:
+        return None
+
+
+# -- static HTML ---------------------------------------------------------------------------------------
+
+_TABLE = f"border-collapse:collapse;margin:6px 0;color:{INK};background:#ffffff"
+_TH = f"text-align:left;padding:2px 8px;border-bottom:1px solid {RULE};font-weight:600"
+_TD = f"text-align:left;padding:2px 8px;border-bottom:1px solid #eeeeee;vertical-align:top"
+
+
+def _records_table(caption: str, records: list[dict[str, Any]]) -> str:
+    keys: list[str] = []
+    for r in records[:MAX_TABLE_ROWS]:
+        for k in r:
+            if k not in keys and not isinstance(r[k], (dict, list)) or k not in keys and isinstance(r[k], list) and len(r[k]) <= 10:
+                keys.append(k)
+    keys = keys[:MAX_TABLE_COLUMNS]
+    head = "".join(f'<th style="{_TH}">{_esc(k.replace("_", " "))}</th>' for k in keys)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{_TD}">{_esc(r.get(k))}</td>' for k in keys) + "</tr>" for r in records[:MAX_TABLE_ROWS]
+    )
+    more = f'<p style="color:{MUTED};margin:2px 0">… {len(records) - MAX_TABLE_ROWS} more</p>' if len(records) > MAX_TABLE_ROWS else ""
+    return f'<table style="{_TABLE}"><caption style="text-align:left;color:{MUTED}">{_esc(caption.replace("_", " "))}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
+
+
+def _rows_table(caption: str, headers: list[Any], rows: list[list[Any]]) -> str:
+    headers = headers[:MAX_TABLE_COLUMNS]
+    head = "".join(f'<th style="{_TH}">{_esc(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{_TD}">{_esc(v)}</td>' for v in row[: len(headers)]) + "</tr>" for row in rows[:MAX_TABLE_ROWS]
+    )
+    return f'<table style="{_TABLE}"><caption style="text-align:left;color:{MUTED}">{_esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _data_html(data: dict[str, Any]) -> str:
+    facts = [
+        (k, v) for k, v in data.items()
+        if (v is None or isinstance(v, (int, float, str, bool))) and len(_text(v)) < 80
+    ][:16]
+    parts = []
+    if facts:
+        parts.append(
+            f'<table style="{_TABLE}"><tbody>'
+            + "".join(f'<tr><th style="{_TH}">{_esc(k.replace("_", " "))}</th><td style="{_TD}">{_esc(v)}</td></tr>' for k, v in facts)
+            + "</tbody></table>"
+        )
+    headers = data.get("columns") if isinstance(data.get("columns"), list) else None
+    for key, value in data.items():
+        if not isinstance(value, list) or not value:
+            continue
+        if all(isinstance(v, dict) for v in value[:MAX_TABLE_ROWS]):
+            parts.append(_records_table(key, value))
+        elif key == "values" and headers and all(isinstance(v, list) for v in value[:MAX_TABLE_ROWS]):
+            names = [h.get("name") if isinstance(h, dict) else h for h in headers]
+            parts.append(_rows_table(key, names, value))
+    return "".join(parts)
+
+
+def render_html(spec: dict[str, Any], data: Any, prov: dict[str, Any] | None, title: str, summary: str) -> str:
+    """The view as static HTML: title, summary, the chart (SVG inline) and the data's tables."""
+    by = (prov or {}).get("pinned_by") or {}
+    who = by.get("display_name") or by.get("name") or by.get("username")
+    when = (prov or {}).get("pinned_at")
+    footer = " · ".join(
+        x for x in (f"pinned by {_esc(who)}" if who else "", f"at {_esc(when)}" if when else "", f"symphony-lab {_esc((prov or {}).get('library_version'))}") if x
+    )
+    chart = render_svg(spec, data) or ""
+    body = _data_html(data) if isinstance(data, dict) and spec["component"] not in ("embedding",) else ""
+    return (
+        f'<div class="symphony-lab-static" style="{FONT};color:{INK};background:#ffffff;border:1px solid {RULE};'
+        f'border-radius:4px;padding:8px 12px;max-width:760px;overflow:auto">'
+        f'<div style="font-weight:600;font-size:14px">{_esc(title)}</div>'
+        f'<p style="margin:4px 0 8px 0">{_esc(summary)}</p>{chart}{body}'
+        f'<div style="color:{MUTED};font-size:11px;margin-top:6px">{footer}</div></div>'
+    )
