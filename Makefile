@@ -1,7 +1,7 @@
 # symphony-lab: set up, build, run and test. Everything lives in .venv and node_modules of this folder.
 #   make lab     set everything up and open JupyterLab on the demo notebook
 #   make test    set everything up (Debian chromium included) and run every suite
-#   make bench   per-cell overhead benchmark
+#   make bench   benchmarks beside their baselines: per-cell overhead, components, browser latency
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -65,9 +65,11 @@ dist: install
 	jlpm build:prod
 	$(BIN)/pip wheel --no-deps --no-build-isolation -w dist .
 
-bench: install
+bench: build chromium
 	$(BIN)/python benchmarks/bench_overhead.py
 	$(BIN)/python benchmarks/bench_components.py
+	cd ui-tests && jlpm install
+	$(BIN)/python benchmarks/bench_browser.py
 
 clean:
 	rm -rf lib tsconfig.tsbuildinfo symphony_lab/labextension node_modules ui-tests/node_modules $(VENV)
