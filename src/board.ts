@@ -324,6 +324,85 @@ export class BoardModel implements IBoardModel {
     this._scheduleSync();
   }
 
+  /**
+   * Make the open views these, in this order (collaboration: the board's
+   * shared document says which views are open). A view already open (same
+   * id) keeps its data and is computed again only if what it shows changed;
+   * a new one is computed; one not listed is closed. No view takes the focus.
+   */
+  setViews(
+    views: ReadonlyArray<IViewSpec & { id: string; collapsed: boolean }>
+  ): void {
+    if (this._isDisposed || !this._kernelId) {
+      return;
+    }
+    const byId = new Map(this._views.map(v => [v.id, v]));
+    const next: IBoardView[] = [];
+    const requests: string[] = [];
+    const seen = new Set<string>();
+    for (const spec of views) {
+      if (seen.has(spec.id)) {
+        continue;
+      }
+      seen.add(spec.id);
+      const current = byId.get(spec.id);
+      const shown = {
+        component: spec.component,
+        variables: [...spec.variables],
+        params: { ...spec.params }
+      };
+      if (!current) {
+        next.push({
+          id: spec.id,
+          ...shown,
+          collapsed: spec.collapsed,
+          status: 'loading',
+          result: null,
+          error: null,
+          state: null
+        });
+        requests.push(spec.id);
+        continue;
+      }
+      const same =
+        stableStringify(shown) ===
+        stableStringify({
+          component: current.component,
+          variables: current.variables,
+          params: current.params
+        });
+      if (!same) {
+        requests.push(spec.id);
+      }
+      next.push(
+        same && current.collapsed === spec.collapsed
+          ? current
+          : { ...current, ...shown, collapsed: spec.collapsed }
+      );
+    }
+    if (
+      next.length === this._views.length &&
+      next.every((view, i) => view === this._views[i])
+    ) {
+      return;
+    }
+    for (const view of this._views) {
+      if (!seen.has(view.id)) {
+        this._runs.get(view.id)?.controller?.abort();
+        this._runs.delete(view.id);
+        if (this._focus?.id === view.id) {
+          this._focus = null;
+        }
+      }
+    }
+    this._views = next;
+    this._emit();
+    for (const id of requests) {
+      void this._request(id);
+    }
+    this._scheduleSync();
+  }
+
   move(id: string, delta: number): void {
     const from = this._views.findIndex(v => v.id === id);
     if (from < 0 || !Number.isInteger(delta) || delta === 0) {

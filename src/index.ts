@@ -25,6 +25,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { BoardModel } from './board';
+import { collaborationPlugin } from './collab/plugin';
 import { CatalogClient, fetchComponents } from './client';
 import { SessionFollower } from './follower';
 import { symphonyIcon } from './icons';
@@ -194,4 +195,4 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
   }
 };
 
-export default [componentsPlugin, viewsPlugin, plugin];
+export default [componentsPlugin, viewsPlugin, plugin, collaborationPlugin];

@@ -1,3 +1,4 @@
 import './base.css';
 import './board.css';
+import './collab.css';
 import './views.css';

@@ -17,7 +17,7 @@ import * as React from 'react';
 import { BoardModel } from '../board';
 import { ViewCard } from '../components/viewcard';
 import { formatNumber } from '../format';
-import { FilterClause, ISymphonyComponents } from '../tokens';
+import { FilterClause, IBoardView, ISymphonyComponents } from '../tokens';
 
 function boundText(value: number | string | null): string {
   if (value === null) {
@@ -36,6 +36,31 @@ export function clauseText(clause: FilterClause, trans: TranslationBundle): stri
   );
   const shown = values.slice(0, 3).join(', ');
   return `${clause.column}: ${shown}${values.length > 3 ? ` +${values.length - 3}` : ''}`;
+}
+
+/**
+ * What another plugin adds to the board (collaboration): a header above the
+ * views, a bar above each view, and where the user looks.
+ */
+export interface IBoardDecorator {
+  header?: () => JSX.Element | null;
+  view?: (view: IBoardView) => JSX.Element | null;
+  /** The pointer or the focus entered a view (its id), or left the views. */
+  look?: (viewId: string | null) => void;
+}
+
+const decorators = new WeakMap<object, IBoardDecorator>();
+
+/** Decorate every rendering of a board (null: stop). */
+export function setBoardDecorator(
+  board: object,
+  decorator: IBoardDecorator | null
+): void {
+  if (decorator) {
+    decorators.set(board, decorator);
+  } else {
+    decorators.delete(board);
+  }
 }
 
 export interface IBoardViewProps {
@@ -111,6 +136,7 @@ export function BoardView(props: IBoardViewProps): JSX.Element | null {
   } = props;
   const headingId = `${idPrefix}-heading`;
   const views = board.views;
+  const decorator = decorators.get(board);
   if (views.length === 0 && board.state.filter.length === 0) {
     return null;
   }
@@ -141,25 +167,42 @@ export function BoardView(props: IBoardViewProps): JSX.Element | null {
         ) : null}
       </h3>
       <Filters {...props} />
+      {decorator?.header?.() ?? null}
       {views.length === 0 ? (
         <p className="jp-SymphonyView-note">
           {trans.__('No view is open. Open one from a finding or a suggestion.')}
         </p>
       ) : (
         <div className="jp-SymphonyBoard-views">
-          {views.map((view, i) => (
-            <ViewCard
-              key={view.id}
-              idPrefix={idPrefix}
-              takeFocus={takeFocus}
-              view={view}
-              index={i}
-              count={views.length}
-              board={board}
-              registry={registry}
-              trans={trans}
-            />
-          ))}
+          {views.map((view, i) => {
+            const card = (
+              <ViewCard
+                key={view.id}
+                idPrefix={idPrefix}
+                takeFocus={takeFocus}
+                view={view}
+                index={i}
+                count={views.length}
+                board={board}
+                registry={registry}
+                trans={trans}
+              />
+            );
+            return decorator?.view ? (
+              <div
+                key={view.id}
+                className="jp-SymphonyBoard-item"
+                onMouseEnter={() => decorator.look?.(view.id)}
+                onFocus={() => decorator.look?.(view.id)}
+                onMouseLeave={() => decorator.look?.(null)}
+              >
+                {decorator.view(view)}
+                {card}
+              </div>
+            ) : (
+              card
+            );
+          })}
         </div>
       )}
     </section>

@@ -1,0 +1,214 @@
+/*
+ * BoardBinding: keeps a BoardModel (the views and shared state of the
+ * followed kernel) and a board document (the notebook's, shared) the same.
+ *
+ * - A change made here (a view opened, moved, collapsed, closed; the filter,
+ *   selection or groups changed) is written into the document at once, each
+ *   view and each state key as an entry of its own.
+ * - A change that comes from the document (someone else) is applied to the
+ *   board: its views with BoardModel.setViews (no focus is taken), its
+ *   state with applyState, as if the server had pushed it.
+ *
+ * View ids: views opened from the document keep the document's id; a view
+ * opened here (view-N) gets a document id when it is first written.
+ */
+import { JSONObject, UUID } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
+
+import { BoardModel } from '../board';
+import { viewKey } from '../suggestions';
+import { IBoardView, IRemoteBoardState } from '../tokens';
+import { BoardDoc, BoardDocChange, LOCAL_ORIGIN } from './doc';
+
+/** Keys of the board state every browser writes (absent: null). */
+const STATE_KEYS = ['filter', 'selection', 'groups'];
+
+function newId(): string {
+  return UUID.uuid4().replace(/-/g, '');
+}
+
+export class BoardBinding implements IDisposable {
+  constructor(board: BoardModel, doc: BoardDoc) {
+    this.board = board;
+    this.doc = doc;
+    this.kernelId = board.kernelId;
+    // On joining: the document is the truth, unless it has never had views
+    // and this board has some (opened before the document was ready).
+    if (doc.views().size === 0 && board.views.length > 0) {
+      this._pushViews();
+    } else {
+      this._pullViews();
+    }
+    const state = doc.boardState();
+    if (Object.keys(state).length === 0) {
+      this._pushState();
+    } else {
+      this._pullState();
+    }
+    board.changed.connect(this._onBoardChanged, this);
+    doc.changed.connect(this._onDocChanged, this);
+  }
+
+  readonly board: BoardModel;
+  readonly doc: BoardDoc;
+  /** The kernel whose board is bound. */
+  readonly kernelId: string | null;
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** The document id of a view of the board (null when not written yet). */
+  docIdOf(localId: string): string | null {
+    return this._toDoc.get(localId) ?? null;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this.board.changed.disconnect(this._onBoardChanged, this);
+    this.doc.changed.disconnect(this._onDocChanged, this);
+  }
+
+  private _onBoardChanged(): void {
+    if (this._applying || this.board.kernelId !== this.kernelId) {
+      return;
+    }
+    this.doc.transact(
+      () => {
+        this._pushViews();
+        this._pushState();
+      },
+      false,
+      LOCAL_ORIGIN
+    );
+  }
+
+  private _onDocChanged(_: BoardDoc, change: BoardDocChange): void {
+    if (change.local || this.board.kernelId !== this.kernelId) {
+      return;
+    }
+    if (change.views) {
+      this._pullViews();
+    }
+    if (change.board && change.board.length > 0) {
+      this._pullState();
+    }
+  }
+
+  /** The document id for a view of the board, adopting or making one. */
+  private _docId(view: IBoardView, taken: Set<string>): string {
+    const known = this._toDoc.get(view.id);
+    if (known) {
+      return known;
+    }
+    const docViews = this.doc.views();
+    let id: string | null = docViews.has(view.id) ? view.id : null;
+    if (!id) {
+      // Opened here and by someone else at once: one view, not two.
+      const key = viewKey(view);
+      for (const [docId, docView] of docViews) {
+        if (!taken.has(docId) && !this._fromDoc.has(docId) && viewKey(docView) === key) {
+          id = docId;
+          break;
+        }
+      }
+    }
+    id = id ?? newId();
+    this._toDoc.set(view.id, id);
+    this._fromDoc.set(id, view.id);
+    return id;
+  }
+
+  private _pushViews(): void {
+    const taken = new Set<string>();
+    this.board.views.forEach((view, order) => {
+      const id = this._docId(view, taken);
+      taken.add(id);
+      this.doc.setView(id, {
+        component: view.component,
+        variables: [...view.variables],
+        params: view.params as JSONObject,
+        order,
+        collapsed: view.collapsed
+      });
+    });
+    // Views closed here since the last time.
+    for (const id of this._written) {
+      if (!taken.has(id)) {
+        this.doc.deleteView(id);
+        const local = this._fromDoc.get(id);
+        this._fromDoc.delete(id);
+        if (local) {
+          this._toDoc.delete(local);
+        }
+      }
+    }
+    this._written = taken;
+  }
+
+  private _pushState(): void {
+    const state = this.board.state as unknown as JSONObject;
+    const patch: JSONObject = {};
+    for (const key of new Set([...STATE_KEYS, ...Object.keys(state)])) {
+      patch[key] = (state[key] as JSONObject | undefined) ?? null;
+    }
+    this.doc.setBoardState(patch);
+  }
+
+  private _pullViews(): void {
+    const list = this.doc.orderedViews().map(view => {
+      const local = this._fromDoc.get(view.id) ?? view.id;
+      this._fromDoc.set(view.id, local);
+      this._toDoc.set(local, view.id);
+      return {
+        id: local,
+        component: view.component,
+        variables: view.variables,
+        params: view.params,
+        collapsed: view.collapsed
+      };
+    });
+    this._written = new Set(this.doc.views().keys());
+    this._applying = true;
+    try {
+      this.board.setViews(list);
+    } finally {
+      this._applying = false;
+    }
+  }
+
+  private _pullState(): void {
+    const kernelId = this.board.kernelId;
+    if (!kernelId) {
+      return;
+    }
+    const state = this.doc.boardState();
+    const remote = {
+      kernel_id: kernelId,
+      origin: 'board',
+      filter: Array.isArray(state.filter) ? state.filter : [],
+      views: this.board.sharedState.views
+    } as unknown as IRemoteBoardState & JSONObject;
+    for (const [key, value] of Object.entries(state)) {
+      if (key !== 'filter' && value !== null) {
+        (remote as JSONObject)[key] = value;
+      }
+    }
+    this._applying = true;
+    try {
+      this.board.applyState(remote);
+    } finally {
+      this._applying = false;
+    }
+  }
+
+  private _toDoc = new Map<string, string>();
+  private _fromDoc = new Map<string, string>();
+  /** Document ids of the views this board has, as last written or read. */
+  private _written = new Set<string>();
+  private _applying = false;
+  private _isDisposed = false;
+}

@@ -1,0 +1,259 @@
+/*
+ * CollabController: the board session of the notebook the panel follows.
+ * When the followed notebook changes, the previous session is closed and
+ * the new notebook's board is opened and bound to the BoardModel (once the
+ * board follows that notebook's kernel). The UI reads everything from here.
+ */
+import type { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { BoardModel } from '../board';
+import { ICatalogModel } from '../tokens';
+import { BoardBinding } from './binding';
+import { BoardClient } from './client';
+import { BoardSession, SharingMode } from './session';
+import { Presence } from './presence';
+import {
+  AnnotationRequest,
+  IAnnotation,
+  IAnnotationTarget,
+  IPeer,
+  IThread
+} from './tokens';
+
+/** Threads from annotations: each start with its replies, oldest first. */
+export function threadsOf(annotations: ReadonlyArray<IAnnotation>): IThread[] {
+  const threads = new Map<string, IThread>();
+  for (const annotation of annotations) {
+    if (annotation.parent === null) {
+      threads.set(annotation.id, { root: annotation, replies: [] });
+    }
+  }
+  for (const annotation of annotations) {
+    if (annotation.parent !== null) {
+      threads.get(annotation.parent)?.replies.push(annotation);
+    }
+  }
+  return [...threads.values()];
+}
+
+export interface ICollabStatus {
+  /** The notebook whose board is open. */
+  notebook: string | null;
+  mode: SharingMode | null;
+  /** Why sharing is off (local mode), or why the board could not open. */
+  reason: string | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export class CollabController implements IDisposable {
+  constructor(options: CollabController.IOptions) {
+    this._board = options.board;
+    this._model = options.model;
+    this._client = options.client;
+    this._provider = options.provider;
+    this._offReason = options.offReason ?? null;
+    this._username = options.username ?? (() => '');
+    this._model.stateChanged.connect(this._follow, this);
+    this._board.changed.connect(this._bind, this);
+    this._follow();
+  }
+
+  get changed(): ISignal<CollabController, void> {
+    return this._changed;
+  }
+
+  get status(): ICollabStatus {
+    return {
+      notebook: this._session?.notebook ?? this._opening,
+      mode: this._session?.mode ?? null,
+      reason: this._error ?? this._session?.reason ?? null,
+      loading: this._opening !== null && this._session === null,
+      error: this._error
+    };
+  }
+
+  get session(): BoardSession | null {
+    return this._session;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** The signed-in user's name on the server (to offer "edit" on own notes). */
+  get username(): string {
+    return this._username();
+  }
+
+  /** The document id of a board view (null when not shared yet). */
+  docIdOf(localId: string): string | null {
+    return this._binding?.docIdOf(localId) ?? null;
+  }
+
+  /** Everyone else on this board. */
+  peers(): IPeer[] {
+    return this._presence?.peers() ?? [];
+  }
+
+  /** Say which view this browser looks at (null: none). */
+  look(localId: string | null): void {
+    this._presence?.setView(localId ? this.docIdOf(localId) : null);
+  }
+
+  /** The threads on a target (kind and ref), or all of them. */
+  threads(target?: { kind: string; ref: string }): IThread[] {
+    const all = this._session ? this._session.doc.annotations() : [];
+    const threads = threadsOf(all);
+    return target
+      ? threads.filter(
+          t => t.root.target.kind === target.kind && t.root.target.ref === target.ref
+        )
+      : threads;
+  }
+
+  async annotate(op: AnnotationRequest): Promise<IAnnotation> {
+    if (!this._session) {
+      throw new Error('No board is open.');
+    }
+    return this._session.annotate(op);
+  }
+
+  /** Start a thread. */
+  comment(target: IAnnotationTarget, text: string): Promise<IAnnotation> {
+    return this.annotate({ op: 'create', target, text });
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._model.stateChanged.disconnect(this._follow, this);
+    this._board.changed.disconnect(this._bind, this);
+    this._close();
+    Signal.clearData(this);
+  }
+
+  /** Open the board of the notebook the panel follows. */
+  private _follow(): void {
+    const notebook = this._model.source?.notebookPath || null;
+    const current = this._session?.notebook ?? this._opening;
+    if (notebook === current) {
+      this._bind();
+      return;
+    }
+    this._close();
+    if (!notebook) {
+      this._changed.emit(undefined);
+      return;
+    }
+    this._opening = notebook;
+    this._error = null;
+    const generation = ++this._generation;
+    this._changed.emit(undefined);
+    BoardSession.open({
+      notebook,
+      client: this._client,
+      provider: this._provider,
+      offReason: this._offReason
+    })
+      .then(session => {
+        if (generation !== this._generation || this._isDisposed) {
+          session.dispose();
+          return;
+        }
+        this._session = session;
+        this._opening = null;
+        session.doc.changed.connect(this._onDocChanged, this);
+        if (session.mode === 'shared') {
+          this._presence = new Presence(session.doc.awareness);
+          this._presence.changed.connect(this._emit, this);
+        }
+        this._bind();
+        this._changed.emit(undefined);
+      })
+      .catch(reason => {
+        if (generation !== this._generation) {
+          return;
+        }
+        console.error('symphony-lab: could not open the board.', reason);
+        this._opening = null;
+        this._error = `The board could not be opened: ${
+          (reason as Error)?.message ?? String(reason)
+        }`;
+        this._changed.emit(undefined);
+      });
+  }
+
+  /** Bind the board once it follows the kernel of the session's notebook. */
+  private _bind(): void {
+    const session = this._session;
+    const source = this._model.source;
+    if (
+      !session ||
+      !source ||
+      source.notebookPath !== session.notebook ||
+      !source.kernelId ||
+      this._board.kernelId !== source.kernelId
+    ) {
+      return;
+    }
+    if (this._binding && this._binding.kernelId === this._board.kernelId) {
+      return;
+    }
+    this._binding?.dispose();
+    this._binding = new BoardBinding(this._board, session.doc);
+    this._changed.emit(undefined);
+  }
+
+  private _onDocChanged(): void {
+    this._changed.emit(undefined);
+  }
+
+  private _emit(): void {
+    this._changed.emit(undefined);
+  }
+
+  private _close(): void {
+    this._generation += 1;
+    this._opening = null;
+    this._binding?.dispose();
+    this._binding = null;
+    this._presence?.dispose();
+    this._presence = null;
+    if (this._session) {
+      this._session.doc.changed.disconnect(this._onDocChanged, this);
+      this._session.dispose();
+      this._session = null;
+    }
+  }
+
+  private _board: BoardModel;
+  private _model: ICatalogModel;
+  private _client: BoardClient;
+  private _provider: ICollaborativeContentProvider | null;
+  private _offReason: string | null;
+  private _username: () => string;
+  private _session: BoardSession | null = null;
+  private _binding: BoardBinding | null = null;
+  private _presence: Presence | null = null;
+  private _opening: string | null = null;
+  private _error: string | null = null;
+  private _generation = 0;
+  private _isDisposed = false;
+  private _changed = new Signal<CollabController, void>(this);
+}
+
+export namespace CollabController {
+  export interface IOptions {
+    board: BoardModel;
+    model: ICatalogModel;
+    client: BoardClient;
+    provider: ICollaborativeContentProvider | null;
+    offReason?: string | null;
+    username?: () => string;
+  }
+}
