@@ -70,6 +70,7 @@ bench: build chromium
 	$(BIN)/python benchmarks/bench_components.py
 	cd ui-tests && jlpm install
 	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/bench_models.py
 
 clean:
 	rm -rf lib tsconfig.tsbuildinfo symphony_lab/labextension node_modules ui-tests/node_modules $(VENV)

@@ -28,7 +28,8 @@ from typing import Any, Sequence
 from .base import Component, Context, Finding, ParamError, Suggestion
 from .confusion import _pairing_task, class_label, group_columns, model_params, scored_for
 
-PROFILE_BUDGET_S = 1.5  # cross-validation the background profile may afford
+PROFILE_BUDGET_S = 3.0  # cross-validation the background profile may afford
+PROFILE_MAX_ROWS = 20_000  # rows the background profile cross-validates (a fixed-seed sample beyond)
 _CACHE_SIZE = 6
 _cache: "OrderedDict[tuple[Any, ...], Probabilities]" = OrderedDict()
 _too_slow: "OrderedDict[tuple[Any, ...], float]" = OrderedDict()  # key -> estimated seconds
@@ -146,7 +147,7 @@ def probabilities(
     note = ""
     if want_oof:
         prints = _fingerprints(objects, fingerprint)
-        key = None if prints is None else (prints, params.get("label"), params["folds"])
+        key = None if prints is None else (prints, params.get("label"), params["folds"], s.rows)
         if key is not None and key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
@@ -292,6 +293,8 @@ class LabelIssues(Component):
         if issues < 5 or fraction < 0.01:
             return []
         labels = _labels_name(pairing)
+        if profile.get("sampled"):
+            labels = f"a {profile.get('sample_rows', 0):,}-row sample of {labels}"
         how = "out-of-fold probabilities" if profile.get("method") == "out_of_fold" else "the model's probabilities"
         top = profile.get("top_pair")
         example = ""
@@ -326,13 +329,24 @@ class LabelIssues(Component):
         return s
 
     def profile_pairing(self, objects: Sequence[Any], params: dict[str, Any]) -> dict[str, Any] | None:
+        import numpy as np
+
+        from .subgroups import _sample_positions
+
         s = self._scored(objects, params, None)
+        rows = s.rows
+        if rows > PROFILE_MAX_ROWS:  # cheap: a sample, and the finding says so
+            keep = np.zeros(rows, dtype=bool)
+            keep[_sample_positions(rows, PROFILE_MAX_ROWS)] = True
+            s = s.subset(keep)
         found = probabilities(objects, params, s, None, min(PROFILE_BUDGET_S, params["time_budget"]))
         issues = find_issues(found.proba, s.true_codes)
         pairs = _pairs(s, issues, 1)
         return {
+            "sampled": rows > PROFILE_MAX_ROWS,
+            "sample_rows": s.rows,
             "task": s.task,
-            "rows": s.rows,
+            "rows": rows,
             "labelled": issues.labelled,
             "issues": int(len(issues.rows)),
             "fraction": (len(issues.rows) / issues.labelled) if issues.labelled else 0.0,

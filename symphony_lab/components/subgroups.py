@@ -31,7 +31,9 @@ SAMPLE_FOR_FINDINGS = 200_000
 SEARCH_MAX_ROWS = 500_000  # rows the automatic search looks at (a fixed-seed sample beyond)
 TRIPLES_BUDGET = 30_000_000  # rows × combinations of three columns the search may afford
 MAX_CONDITIONS = 3
+BREAKDOWN_MAX_VALUES = 200  # values of a chosen column shown one by one (the rest as "other")
 OPS = ("eq", "missing", "range", "other")
+CHUNK = 1 << 16  # rows counted at a time: every temporary stays in the CPU's cache
 
 
 # -- conditions: what a slice is, evaluated on any frame --------------------------------------------
@@ -177,7 +179,7 @@ class Encoded:
     """One column as codes 0..k-1 (every row has one), with what each code means."""
 
     column: str  # the catalog's label of the column
-    codes: Any  # np.ndarray of int64
+    codes: Any  # np.ndarray of int32
     conditions: list[dict[str, Any]]  # per code
     binned: bool = False
 
@@ -224,12 +226,13 @@ def encode_column(series: Any, column: str, bins: int, max_values: int, sample: 
         if len(distinct) <= max(bins * 2, 10):
             codes, uniques = pd.factorize(series, sort=True)
             return _categorical(column, codes, [json_value(u) for u in uniques], max_values)
-        quantiles = np.quantile(finite, np.linspace(0, 1, bins + 1)[1:-1])
+        spread = finite[:: max(1, len(finite) // 200_000)]  # edges from at most ~200,000 values
+        quantiles = np.quantile(spread, np.linspace(0, 1, bins + 1)[1:-1])
         edges = _round_edges(quantiles)
         edges = edges[(edges >= finite.min()) & (edges < finite.max())]
         if len(edges) == 0:
             return None
-        codes = np.searchsorted(edges, values, side="left").astype(np.int64)
+        codes = np.searchsorted(edges, values, side="left").astype(np.int32)
         conditions: list[dict[str, Any]] = []
         bounds = [None, *[float(e) for e in edges], None]
         for i in range(len(edges) + 1):
@@ -240,7 +243,7 @@ def encode_column(series: Any, column: str, bins: int, max_values: int, sample: 
             conditions.append({"column": column, "op": "missing"})
         return Encoded(column, codes, conditions, binned=True)
     if kind == "categorical":
-        codes = series.cat.codes.to_numpy().astype(np.int64)
+        codes = series.cat.codes.to_numpy()
         uniques = list(series.cat.categories)
     else:
         small = _small_int_codes(series) if kind == "boolean" else None
@@ -248,7 +251,6 @@ def encode_column(series: Any, column: str, bins: int, max_values: int, sample: 
             codes, uniques = small
         else:
             codes, uniques = pd.factorize(series, sort=False)
-            codes = codes.astype(np.int64)
             uniques = list(uniques)
     plain = [json_value(u) for u in uniques]
     if any(not isinstance(v, (str, int, float, bool)) for v in plain):
@@ -273,8 +275,8 @@ def _small_int_codes(series: Any) -> tuple[Any, list[Any]] | None:
         return None
     shifted = values.astype(np.int64, copy=False) - lo
     present = np.flatnonzero(np.bincount(shifted, minlength=hi - lo + 1))
-    table = np.full(hi - lo + 1, -1, dtype=np.int64)
-    table[present] = np.arange(len(present))
+    table = np.full(hi - lo + 1, -1, dtype=np.int32)
+    table[present] = np.arange(len(present), dtype=np.int32)
     uniques = [(bool(v + lo) if dtype.kind == "b" else int(v + lo)) for v in present]
     return table[shifted], uniques
 
@@ -286,21 +288,23 @@ def _categorical(column: str, codes: Any, values: list[Any], max_values: int) ->
     k = len(values)
     if k == 0:
         return None
-    codes = np.asarray(codes, dtype=np.int64)
-    missing = codes < 0
-    counts = np.bincount(codes[~missing] if missing.any() else codes, minlength=k)
+    codes = np.asarray(codes)
+    codes = codes.astype(np.int32, copy=False) if codes.dtype.kind in "iu" else codes.astype(np.int32)
+    missing = codes < 0 if len(codes) and int(codes.min()) < 0 else None
     conditions: list[dict[str, Any]]
     if k > max_values:
+        valid = codes if missing is None else codes[~missing]
+        counts = np.bincount(valid, minlength=k)
         keep = np.argsort(-counts, kind="stable")[: max_values - 1]
-        table = np.full(k, len(keep), dtype=np.int64)
-        table[keep] = np.arange(len(keep))
-        codes = np.where(missing, -1, table[np.where(missing, 0, codes)])
+        table = np.full(k, len(keep), dtype=np.int32)
+        table[keep] = np.arange(len(keep), dtype=np.int32)
+        codes = table[codes] if missing is None else np.where(missing, -1, table[np.where(missing, 0, codes)])
         conditions = [{"column": column, "op": "eq", "value": values[i]} for i in keep]
         conditions.append({"column": column, "op": "other", "values": [values[i] for i in keep]})
     else:
         conditions = [{"column": column, "op": "eq", "value": v} for v in values]
-    if missing.any():
-        codes = np.where(missing, len(conditions), codes)
+    if missing is not None:
+        codes = np.where(missing, np.int32(len(conditions)), codes).astype(np.int32, copy=False)
         conditions.append({"column": column, "op": "missing"})
     if len(conditions) < 2:
         return None  # one value: no subgroup to compare
@@ -352,7 +356,12 @@ def sums(task: str, values: Any, codes: Any, k: int) -> tuple[Any, Any, Any]:
         square = None if task == "classifier" else np.array([float(np.dot(values, values))])
         return n, total, square
     if task == "classifier":
-        both = np.bincount(codes * 2 + values, minlength=2 * k).reshape(k, 2)
+        both = np.zeros(2 * k, dtype=np.int64)
+        for start in range(0, len(codes), CHUNK):  # temporaries of a chunk stay in the CPU's cache
+            key = codes[start : start + CHUNK] * np.int64(2)
+            key += values[start : start + CHUNK]
+            both += np.bincount(key, minlength=2 * k)
+        both = both.reshape(k, 2)
         return both.sum(axis=1), both[:, 1].astype(float), None
     n = np.bincount(codes, minlength=k)
     return n, np.bincount(codes, weights=values, minlength=k), np.bincount(codes, weights=values * values, minlength=k)
@@ -470,7 +479,7 @@ def search(
     if depth >= 2:
         for a, b in combinations(range(len(columns)), 2):
             ka, kb = columns[a].k, columns[b].k
-            codes = columns[a].codes * kb + columns[b].codes
+            codes = columns[a].codes.astype(np.int64) * kb + columns[b].codes
             n, total, square = sums(task, values, codes, ka * kb)
             metric = intervals(task, n, total, square)[0]
             pair_metric[(a, b)] = metric.reshape(ka, kb)
@@ -481,7 +490,7 @@ def search(
             ka, kb, kc = columns[a].k, columns[b].k, columns[c].k
             if ka * kb * kc > 1_000_000:
                 continue
-            codes = (columns[a].codes * kb + columns[b].codes) * kc + columns[c].codes
+            codes = (columns[a].codes.astype(np.int64) * kb + columns[b].codes) * kc + columns[c].codes
             n, total, square = sums(task, values, codes, ka * kb * kc)
             shape = (ka, kb, kc)
             parents = [
@@ -529,7 +538,7 @@ def candidate_columns(s: Any, max_columns: int) -> tuple[list[tuple[str, Any]], 
 def find_slices(
     s: Any,
     bins: int = 4,
-    max_values: int = 12,
+    max_values: int = 50,
     min_support: int = 30,
     depth: int = 2,
     top: int = 25,
@@ -609,8 +618,11 @@ def recount(task: str, frame: Any, values: Any, conditions: list[dict[str, Any]]
     import numpy as np
 
     mask = conditions_mask(frame, conditions)
-    chosen = values[mask]
-    n, total, square = sums(task, chosen, None, 1)
+    if task == "classifier":  # counts of booleans: no copy of the slice's rows
+        rows = np.count_nonzero(mask)
+        n, total, square = np.array([rows]), np.array([float(np.count_nonzero(mask & (values == 1)))]), None
+    else:
+        n, total, square = sums(task, values[mask], None, 1)
     value, low, high, rmse = (x[0] if x is not None else None for x in intervals(task, n, total, square))
     worse, gap = _badness(task, overall, value, low, high)
     out = {
@@ -629,8 +641,35 @@ def recount(task: str, frame: Any, values: Any, conditions: list[dict[str, Any]]
     return out
 
 
+def grouped_confusion(group_codes: Any, groups: int, true_codes: Any, pred_codes: Any, k: int) -> Any:
+    """One confusion matrix per group (groups × k × k) from a ``bincount`` of ``(g * k + t) * k + p``:
+    the overall matrix is their sum, a group's accuracy its trace over its rows. Rows with a missing label
+    or prediction (code -1) are left out. Counted a chunk of rows at a time (no temporary of every row)."""
+    import numpy as np
+
+    cells = groups * k * k
+    out = np.zeros(cells, dtype=np.int64)
+    missing = len(true_codes) and (int(true_codes.min()) < 0 or int(pred_codes.min()) < 0)
+    for start in range(0, len(group_codes), CHUNK):
+        part = slice(start, start + CHUNK)
+        key = group_codes[part] * np.int64(k * k)
+        key += true_codes[part] * k
+        key += pred_codes[part]
+        if missing:
+            key = key[(true_codes[part] >= 0) & (pred_codes[part] >= 0)]
+        out += np.bincount(key, minlength=cells)
+    return out.reshape(groups, k, k)
+
+
+GROUPED_CONFUSION_MAX_CELLS = 4_000_000
+
+
 def breakdown(s: Any, outcome: Outcome, label: str, by: str | None, bins: int, max_values: int) -> dict[str, Any]:
-    """The metric for every value (or bin) of a chosen column, crossed with ``by`` when given."""
+    """The metric for every value (or bin) of a chosen column, crossed with ``by`` when given. For a
+    classifier, one confusion matrix per group gives the accuracy and the balanced accuracy (the mean
+    recall of the classes present in the group) in one pass."""
+    import numpy as np
+
     from ..kernel.frames import resolve_column
 
     frame = s.frame[outcome.keep] if not outcome.keep.all() else s.frame
@@ -646,18 +685,32 @@ def breakdown(s: Any, outcome: Outcome, label: str, by: str | None, bins: int, m
         cols.append(enc)
     codes, k, shape = cols[0].codes, cols[0].k, [cols[0].k]
     if len(cols) == 2:
-        codes, k = codes * cols[1].k + cols[1].codes, k * cols[1].k
+        codes, k = codes.astype(np.int64) * cols[1].k + cols[1].codes, k * cols[1].k
         shape.append(cols[1].k)
-    n, total, square = sums(s.task, outcome.values, codes, k)
+    balanced = None
+    n_classes = len(s.classes) if s.task == "classifier" else 0
+    if s.task == "classifier" and 0 < k * n_classes * n_classes <= GROUPED_CONFUSION_MAX_CELLS:
+        keep = outcome.keep
+        t = s.true_codes if keep.all() else s.true_codes[keep]
+        p = s.pred_codes if keep.all() else s.pred_codes[keep]
+        matrices = grouped_confusion(codes, k, t, p, n_classes)
+        support = matrices.sum(axis=2)  # groups × classes
+        hits = np.diagonal(matrices, axis1=1, axis2=2)
+        n, total, square = support.sum(axis=1), hits.sum(axis=1).astype(float), None
+        recall = np.divide(hits, support, out=np.zeros(support.shape), where=support > 0)
+        present = (support > 0).sum(axis=1)
+        balanced = np.divide(recall.sum(axis=1), present, out=np.full(k, np.nan), where=present > 0)
+    else:
+        n, total, square = sums(s.task, outcome.values, codes, k)
     per = stats(s.task, n, total, square)
-    import numpy as np
-
     items = []
     for flat, item in enumerate(per):
         if item["n"] == 0:
             continue
         idx = np.unravel_index(flat, tuple(shape))
         conditions = [cols[j].conditions[int(i)] for j, i in enumerate(idx)]
+        if balanced is not None:
+            item["balanced_accuracy"] = _f(balanced[flat])
         items.append({"label": slice_label(conditions), "conditions": conditions, **item})
     return {"column": label, "by": by if len(cols) == 2 else None, "binned": cols[0].binned, "items": items[:200]}
 
@@ -695,7 +748,7 @@ class Subgroups(Component):
         depth={"type": "integer", "minimum": 1, "maximum": 3, "default": 3},
         top={"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
         max_columns={"type": "integer", "minimum": 1, "maximum": 40, "default": 16},
-        max_values={"type": "integer", "minimum": 2, "maximum": 50, "default": 12},
+        max_values={"type": "integer", "minimum": 2, "maximum": 200, "default": 50},
     )
 
     # -- server side ------------------------------------------------------------------------------
@@ -815,7 +868,7 @@ class Subgroups(Component):
         if column:
             outcome = outcome_of(s)
             try:
-                result["breakdown"] = breakdown(s, outcome, column, by, params["bins"], params["max_values"])
+                result["breakdown"] = breakdown(s, outcome, column, by, params["bins"], BREAKDOWN_MAX_VALUES)
             except ParamError as exc:
                 if not group or group not in (column, by):
                     raise  # the user's own choice: a 400 that says why
