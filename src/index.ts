@@ -36,6 +36,7 @@ import {
   ISymphonyCatalogs,
   ISymphonyComponents
 } from './tokens';
+import { pinsPlugin, widgetsPlugin } from './pins/plugin';
 import { registerRenderers } from './views';
 import { BoardWidget } from './widgets/board';
 import { SymphonyPanel } from './widgets/panel';
@@ -195,4 +196,11 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
   }
 };
 
-export default [componentsPlugin, viewsPlugin, plugin, collaborationPlugin];
+export default [
+  componentsPlugin,
+  viewsPlugin,
+  plugin,
+  collaborationPlugin,
+  pinsPlugin,
+  widgetsPlugin
+];

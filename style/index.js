@@ -2,3 +2,4 @@ import './base.css';
 import './board.css';
 import './collab.css';
 import './views.css';
+import './pins.css';

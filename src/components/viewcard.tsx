@@ -17,6 +17,7 @@ import * as React from 'react';
 
 import { BoardModel } from '../board';
 import { formatDuration, formatInteger } from '../format';
+import { PinButton } from '../pins/actions';
 import { describeView } from '../registry';
 import { GenericView } from '../views/generic';
 import { IBoardView, ISymphonyComponents } from '../tokens';
@@ -241,6 +242,7 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
             <refreshIcon.react tag="span" elementSize="small" />
           </button>
         ) : null}
+        <PinButton view={view} title={title} trans={trans} />
         <button
           type="button"
           className="jp-SymphonyView-iconButton jp-SymphonyView-moveUp"

@@ -16,6 +16,7 @@ import * as React from 'react';
 
 import { BoardModel } from '../board';
 import { ViewCard } from '../components/viewcard';
+import { BoardPinButtons } from '../pins/actions';
 import { formatNumber } from '../format';
 import { FilterClause, IBoardView, ISymphonyComponents } from '../tokens';
 
@@ -154,6 +155,7 @@ export function BoardView(props: IBoardViewProps): JSX.Element | null {
             {trans.__('Close all')}
           </button>
         ) : null}
+        <BoardPinButtons board={board} trans={trans} />
         {onOpenInMain ? (
           <button
             type="button"
