@@ -71,6 +71,7 @@ bench: build chromium
 	cd ui-tests && jlpm install
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_collab.py
 
 clean:
 	rm -rf lib tsconfig.tsbuildinfo symphony_lab/labextension node_modules ui-tests/node_modules $(VENV)

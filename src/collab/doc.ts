@@ -6,7 +6,7 @@
  *   "meta"        Map  format, version, notebook
  *   "views"       Map  view id -> Map(component, variables, params, order, collapsed)
  *   "board"       Map  state key (filter, selection, groups, ...) -> JSON value
- *   "annotations" Map  annotation id -> Map(target, parent, text, author, created, ...)
+ *   "annotations" Map  annotation id -> {target, parent, text, author, created, ...}
  *
  * Browsers write views and the shared state; annotations are written by the
  * server (which stamps the author) and only read here.
@@ -206,11 +206,7 @@ export class BoardDoc extends YDocument<BoardDocChange> {
   putAnnotation(annotation: IAnnotation): void {
     const { id, ...entry } = annotation;
     this.transact(() => {
-      const map = new Y.Map<unknown>();
-      for (const [key, value] of Object.entries(entry)) {
-        map.set(key, value);
-      }
-      this._yannotations.set(id, map);
+      this._yannotations.set(id, entry);
     });
   }
 
@@ -258,11 +254,7 @@ export class BoardDoc extends YDocument<BoardDocChange> {
       }
       this._yannotations.clear();
       for (const [id, entry] of Object.entries(board.annotations ?? {})) {
-        const map = new Y.Map<unknown>();
-        for (const [key, item] of Object.entries(entry)) {
-          map.set(key, item);
-        }
-        this._yannotations.set(id, map);
+        this._yannotations.set(id, entry);
       }
     });
   }

@@ -6,10 +6,13 @@ Schema of the Y document (the TypeScript ``BoardDoc`` uses the same names)::
     "meta":        Map   format, version, notebook
     "views":       Map   view id -> Map(component, variables, params, order, collapsed)
     "board":       Map   state key (filter, selection, groups, ...) -> JSON value
-    "annotations": Map   annotation id -> Map(target, parent, text, author, created, edited, resolved, ...)
+    "annotations": Map   annotation id -> {target, parent, text, author, created, edited, resolved, ...}
 
-Each view and annotation is a map of its own, so that two people changing different entries, or
-different fields of one entry (one resolves while the author edits), both keep their change.
+Each view is a map of its own, so that two people changing different views, or different fields of
+one view (one collapses it while another moves it), both keep their change. Each annotation is one
+JSON value under its own id: annotations are written by the server only, one operation at a time, so
+fields never change concurrently, and a plain value is a tenth of the items of a map (a late joiner
+of a board with 10,000 annotations downloads and applies it that much faster).
 ``get``/``set`` turn it into the board file's canonical JSON text and back; ``set`` writes only the
 entries that differ, so loading a file over a document that already holds it changes nothing.
 """
@@ -24,7 +27,6 @@ from jupyter_ydoc.ybasedoc import YBaseDoc
 from pycrdt import Awareness, Doc, Map
 
 from .format import (
-    ANNOTATION_FIELDS,
     FORMAT_NAME,
     FORMAT_VERSION,
     VIEW_FIELDS,
@@ -90,25 +92,25 @@ class YBoard(YBaseDoc):
         """The board as plain data; an entry that does not follow the format is left out."""
         notebook = self._ymeta.get("notebook", "")
         board = empty_board(notebook if isinstance(notebook, str) else "")
-        for key, value in self._yviews.items():
+        for key, value in self._yviews.to_py().items():
             try:
-                board["views"][key] = check_view(_entry(value))
+                board["views"][key] = check_view(value)
             except BoardFormatError:
                 continue
-        for key, value in self._yboard.items():
+        for key, value in self._yboard.to_py().items():
             try:
                 board["state"][key] = check_state_value(key, value)
             except BoardFormatError:
                 continue
-        for key, value in self._yannotations.items():
+        for key, value in self._yannotations.to_py().items():
             try:
-                board["annotations"][key] = check_annotation(_entry(value))
+                board["annotations"][key] = check_annotation(value)
             except BoardFormatError:
                 continue
         return board
 
     def get(self) -> str:
-        return dump_board(self.to_dict())
+        return dump_board(self.to_dict(), checked=True)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -122,7 +124,12 @@ class YBoard(YBaseDoc):
                 if not _same(self._ymeta, key, item):
                     self._ymeta[key] = item
             self._sync_entries(self._yviews, board["views"], VIEW_FIELDS)
-            self._sync_entries(self._yannotations, board["annotations"], ANNOTATION_FIELDS)
+            for key in list(self._yannotations.keys()):
+                if key not in board["annotations"]:
+                    del self._yannotations[key]
+            for key, entry in board["annotations"].items():
+                if not _same(self._yannotations, key, entry):
+                    self._yannotations[key] = entry
             for key in list(self._yboard.keys()):
                 if key not in board["state"]:
                     del self._yboard[key]
@@ -150,14 +157,9 @@ class YBoard(YBaseDoc):
     def put_annotation(self, annotation_id: str, entry: dict[str, Any]) -> None:
         """Write an annotation (checked) as the server."""
         entry = check_annotation(entry)
-        with self._ydoc.transaction(origin=SERVER_ORIGIN):
-            current = self._yannotations.get(annotation_id)
-            if not isinstance(current, Map):
-                self._yannotations[annotation_id] = Map(entry)
-                return
-            for field, item in entry.items():
-                if not _same(current, field, item):
-                    current[field] = item
+        if not _same(self._yannotations, annotation_id, entry):
+            with self._ydoc.transaction(origin=SERVER_ORIGIN):
+                self._yannotations[annotation_id] = entry
 
     def set_state(self, state: dict[str, Any]) -> None:
         """Replace keys of the shared state (single-user saves)."""
