@@ -108,6 +108,9 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
       fetchView: (kernelId, request, signal, onProgress) =>
         client.fetchView(kernelId, request, signal, onProgress),
       stateFor: (spec, state) => stateForView(registry, spec, state),
+      // A brush ends in one change: recompute after 40 ms (enough to join a
+      // burst of key presses), not 150, which was most of a brush's latency.
+      debounce: 40,
       // The board's filter and open views go to the server (other viewers,
       // and Python's symphony_lab.selection()); states it pushes come back.
       sendState: (kernelId, state) => client.sendState(kernelId, state)

@@ -44,6 +44,7 @@ _INITIALLY_BUSY = "<busy before we started watching>"
 FIRST_REQUEST_TIMEOUT = 3.0
 NUDGE_INTERVAL = 2.0
 MAX_RETRY_DELAY = 30.0
+ANALYSIS_GRACE = 0.25  # seconds between a catalog and the profiles, when views are open
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,12 @@ class KernelWatcher:
     def _after_catalog(self) -> None:
         self.analysis.update(self.catalog.variables, self.catalog.execution_count)
         if self.analysis_wanted:
-            self.request_analysis()
+            if self.board_state.get("views"):
+                # Views open on a board are asked for again as soon as the browser sees the new
+                # catalog: let them reach the kernel before the profiles behind the suggestions.
+                asyncio.get_running_loop().call_later(ANALYSIS_GRACE, self.request_analysis)
+            else:
+                self.request_analysis()
 
     def request_analysis(self) -> None:
         """Profile the frames that changed since they were last profiled (never while others run)."""

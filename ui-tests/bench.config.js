@@ -10,6 +10,9 @@ module.exports = {
   testDir: './bench',
   testMatch: '**/*.bench.ts',
   retries: 0,
+  // Apart from the tests' output folder (a test run elsewhere may empty it), and no trace.
+  outputDir: '../benchmarks/results/playwright',
+  use: { ...base.use, trace: 'off' },
   timeout: 30 * 60 * 1000,
   reporter: [['list']]
 };

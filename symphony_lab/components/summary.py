@@ -120,7 +120,11 @@ class Summary(Component):
                 info.update(min=json_value(present.min()), max=json_value(present.max()))
             elif len(present):
                 try:
-                    top = present.astype("string").value_counts().head(5)
+                    if isinstance(present.dtype, pd.CategoricalDtype):  # counted on the codes
+                        top = present.value_counts()
+                        top = top[top > 0].head(5)
+                    else:
+                        top = present.astype("string").value_counts().head(5)
                     info["top"] = [{"value": json_value(k), "count": int(v)} for k, v in top.items()]
                 except TypeError:
                     pass
