@@ -2,4 +2,5 @@ import './base.css';
 import './board.css';
 import './collab.css';
 import './views.css';
+import './embedding.css';
 import './pins.css';

@@ -394,6 +394,18 @@ def _colour_values(rows: Rows, params: dict[str, Any]) -> tuple[str, str | None,
     return "correct", "absolute error", error
 
 
+def _colour_options(rows: Rows) -> dict[str, Any]:
+    """What the view can colour by: the model's (label, prediction, correctness) and the frame's columns."""
+    from ..kernel.safe import safe_label
+
+    columns = []
+    for label in rows.frame.columns[:500]:
+        col = rows.frame[label]
+        if getattr(col, "ndim", 1) == 1 and not (col.dtype == object and len(col) and _is_vector(col.iloc[0])):
+            columns.append(safe_label(label))
+    return {"model": rows.scored is not None, "columns": columns[:200]}
+
+
 def encode_colours(values: Any, positions: Any) -> tuple[Any, dict[str, Any]]:
     """uint8 codes for the points at ``positions`` and the legend. Few distinct values (or non-numbers):
     categories, the most frequent first, then "other" (code 10); numbers: 0..254 over the 1st..99th
@@ -670,6 +682,7 @@ class EmbeddingMap(Component):
             "bounds": bounds,
             "window": list(window) if window is not None else None,
             "color": {"by": by, "name": colour_name},
+            "color_options": _colour_options(rows),
             "max_points": params["max_points"],
             "raster": None,
             "points": None,

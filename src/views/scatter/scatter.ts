@@ -1,0 +1,541 @@
+/*
+ * The embedding map's canvas: points (WebGL, or canvas 2D as the fallback)
+ * or a density image when there are more points in view than this machine
+ * draws within the frame budget, pan by drag, zoom by wheel at the cursor,
+ * lasso by shift-drag (or in lasso mode), hover for the nearest point.
+ *
+ * The points are kept sorted by grid cell (rows of cells bottom to top), so
+ * the points of the rows in view are one range of the GPU buffer: zoomed in,
+ * one draw call covers only them. How long a point takes to draw is measured
+ * on this machine (a probe when data arrives, then every frame); when the
+ * points in view would take longer than the budget, the frame is a density
+ * image binned at screen resolution from those points instead.
+ */
+import {
+  Bounds,
+  fit,
+  ICamera,
+  panBy,
+  resize,
+  toDataX,
+  toDataY,
+  toScreenX,
+  toScreenY,
+  visibleBounds,
+  zoomAt
+} from './camera';
+import { Canvas2DRenderer } from './canvas2d';
+import { indexLabel, IPoints, IRaster } from './decode';
+import { rasterImage, ScreenDensity } from './density';
+import { GLRenderer } from './gl';
+import { GridIndex } from './grid';
+import { polygonMask, simplify } from './lasso';
+import { buildPalette, PaletteKind } from './palette';
+import { IRenderer } from './renderer';
+
+export interface IScatterData {
+  /** Every point in view (kernel mode "points"), or a sample (mode "raster"). */
+  points: IPoints | null;
+  /** The kernel's density raster (mode "raster"). */
+  raster: IRaster | null;
+  /** The extent of every point of the map. */
+  bounds: Bounds;
+  colorKind: PaletteKind;
+}
+
+export type FrameMode = 'points' | 'density' | 'raster' | 'empty';
+
+export interface IFrameInfo {
+  mode: FrameMode;
+  /** Points binned or drawn this frame. */
+  points: number;
+  ms: number;
+}
+
+export interface IHover {
+  label: string;
+  code: number;
+  /** Where, in CSS pixels within the map. */
+  x: number;
+  y: number;
+}
+
+export interface IScatterOptions {
+  /** A lasso was drawn: its polygon in data coordinates and how many loaded points it holds. */
+  onLasso?: (polygon: Array<[number, number]>, count: number) => void;
+  onHover?: (hover: IHover | null) => void;
+  /** The camera moved (called once per drawn frame after a move). */
+  onView?: (visible: Bounds) => void;
+  /** Time a frame of points may take before the map draws density instead (ms). */
+  budgetMs?: number;
+  /** Renderer to use: "auto" (WebGL, else canvas 2D), or force one (benchmarks). */
+  renderer?: 'auto' | 'webgl' | 'canvas';
+  /**
+   * Draw every point every frame: no culling to the rows in view, never
+   * density (the plain-points baseline of the benchmark).
+   */
+  alwaysPoints?: boolean;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const HOVER_RADIUS = 6;
+
+export class Scatter {
+  readonly element: HTMLDivElement;
+  readonly canvas: HTMLCanvasElement;
+  readonly renderer: IRenderer | null;
+  private overlay: SVGSVGElement;
+  private lassoPath: SVGPathElement;
+  private selectionPath: SVGPathElement;
+  private options: IScatterOptions;
+  private cam: ICamera | null = null;
+  private base: ICamera | null = null;
+  private data: IScatterData | null = null;
+  private xs = new Float32Array(0);
+  private ys = new Float32Array(0);
+  private cs = new Uint8Array(0);
+  private selected = new Uint8Array(0);
+  private grid: GridIndex | null = null;
+  private density = new ScreenDensity();
+  private palette: Uint8Array;
+  private rasterPixels: Uint8Array | null = null;
+  private rasterUploaded = false;
+  private polygon: number[] | null = null;
+  private range = new Uint32Array(2);
+  private costPerPoint = 0; // ms, measured
+  private frameRequest = 0;
+  private hoverRequest = 0;
+  private hoverAt: [number, number] | null = null;
+  private drag: { mode: 'pan' | 'lasso'; x: number; y: number; path: number[]; id: number } | null = null;
+  private lassoMode = false;
+  private resizeObserver: ResizeObserver | null = null;
+  private disposed = false;
+  lastFrame: IFrameInfo = { mode: 'empty', points: 0, ms: 0 };
+
+  constructor(parent: HTMLElement, options: IScatterOptions = {}) {
+    this.options = options;
+    this.element = document.createElement('div');
+    this.element.className = 'jp-SymphonyScatter';
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'jp-SymphonyScatter-canvas';
+    this.overlay = document.createElementNS(SVG, 'svg');
+    this.overlay.setAttribute('class', 'jp-SymphonyScatter-overlay');
+    this.selectionPath = document.createElementNS(SVG, 'path');
+    this.selectionPath.setAttribute('class', 'jp-SymphonyScatter-selection');
+    this.lassoPath = document.createElementNS(SVG, 'path');
+    this.lassoPath.setAttribute('class', 'jp-SymphonyScatter-lasso');
+    this.overlay.append(this.selectionPath, this.lassoPath);
+    this.element.append(this.canvas, this.overlay);
+    parent.appendChild(this.element);
+    const which = options.renderer ?? 'auto';
+    this.renderer =
+      (which !== 'canvas' ? GLRenderer.create(this.canvas) : null) ??
+      (which !== 'webgl' ? Canvas2DRenderer.create(this.canvas) : null);
+    this.palette = buildPalette(this.element, 'categorical');
+    this.renderer?.setPalette(this.palette);
+    this.element.dataset.renderer = this.kind;
+    this.element.addEventListener('pointerdown', this.onPointerDown);
+    this.element.addEventListener('pointermove', this.onPointerMove);
+    this.element.addEventListener('pointerup', this.onPointerUp);
+    this.element.addEventListener('pointercancel', this.onPointerUp);
+    this.element.addEventListener('pointerleave', this.onPointerLeave);
+    this.element.addEventListener('wheel', this.onWheel, { passive: false });
+    if (typeof ResizeObserver !== 'undefined') {
+      this.resizeObserver = new ResizeObserver(() => this.resize());
+      this.resizeObserver.observe(this.element);
+    }
+  }
+
+  /** Which renderer draws: "webgl", "canvas" or "none" (no drawing context at all). */
+  get kind(): 'webgl' | 'canvas' | 'none' {
+    return this.renderer?.kind ?? 'none';
+  }
+
+  get camera(): ICamera | null {
+    return this.cam;
+  }
+
+  /** New data; the camera stays unless `refit` (or there is none yet). */
+  setData(data: IScatterData, refit: boolean): void {
+    this.data = data;
+    const points = data.points;
+    const n = points?.count ?? 0;
+    if (points && n > 0) {
+      const grid = new GridIndex(points.x, points.y, data.bounds);
+      this.grid = grid;
+      this.xs = new Float32Array(n);
+      this.ys = new Float32Array(n);
+      this.cs = new Uint8Array(n);
+      for (let k = 0; k < n; k++) {
+        const i = grid.order[k];
+        this.xs[k] = points.x[i];
+        this.ys[k] = points.y[i];
+        this.cs[k] = points.c[i];
+      }
+    } else {
+      this.grid = null;
+      this.xs = new Float32Array(0);
+      this.ys = new Float32Array(0);
+      this.cs = new Uint8Array(0);
+    }
+    this.selected = new Uint8Array(n);
+    this.palette = buildPalette(this.element, data.colorKind);
+    this.renderer?.setPalette(this.palette);
+    this.renderer?.setPoints(this.xs, this.ys, this.cs, this.selected);
+    this.applySelection();
+    this.rasterPixels = data.raster
+      ? rasterImage(data.raster.counts, data.raster.color, data.raster.max, this.palette)
+      : null;
+    this.rasterUploaded = false;
+    if (refit || !this.cam) {
+      this.fitView();
+    }
+    this.probe();
+    this.invalidate();
+  }
+
+  /** Read the theme's colours again (the theme changed). */
+  refreshTheme(): void {
+    if (!this.data) {
+      return;
+    }
+    this.palette = buildPalette(this.element, this.data.colorKind);
+    this.renderer?.setPalette(this.palette);
+    if (this.data.raster) {
+      this.rasterPixels = rasterImage(
+        this.data.raster.counts,
+        this.data.raster.color,
+        this.data.raster.max,
+        this.palette,
+        this.rasterPixels ?? undefined
+      );
+      this.rasterUploaded = false;
+    }
+    this.invalidate();
+  }
+
+  /** The palette in use (256 × RGBA), for the legend. */
+  get colors(): Uint8Array {
+    return this.palette;
+  }
+
+  /** The board's selection made by this map: its polygon (data coordinates), or null. */
+  setSelection(polygon: Array<[number, number]> | null): void {
+    const flat = polygon ? polygon.flat() : null;
+    if (JSON.stringify(flat) === JSON.stringify(this.polygon)) {
+      return;
+    }
+    this.polygon = flat;
+    this.applySelection();
+    this.invalidate();
+  }
+
+  setLassoMode(on: boolean): void {
+    this.lassoMode = on;
+    this.element.classList.toggle('jp-mod-lasso', on);
+  }
+
+  /** Show every point again. */
+  fitView(): void {
+    const { width, height } = this.size();
+    if (!this.data) {
+      return;
+    }
+    this.base = fit(this.data.bounds, width, height);
+    this.cam = this.base;
+    this.invalidate();
+  }
+
+  /** Replace the camera (benchmarks script pans and zooms through it). */
+  setCamera(cam: ICamera): void {
+    this.cam = cam;
+    this.invalidate();
+  }
+
+  /** Draw at the next animation frame. */
+  invalidate(): void {
+    if (this.frameRequest || this.disposed) {
+      return;
+    }
+    this.frameRequest = requestAnimationFrame(() => {
+      this.frameRequest = 0;
+      this.renderNow();
+      if (this.cam) {
+        this.options.onView?.(visibleBounds(this.cam));
+      }
+    });
+  }
+
+  /** Draw one frame now and wait for it to be drawn; what was drawn and how long it took. */
+  renderNow(): IFrameInfo {
+    const started = performance.now();
+    const renderer = this.renderer;
+    const cam = this.cam;
+    const data = this.data;
+    this.drawSelectionOutline();
+    if (!renderer || !cam || !data || renderer.lost) {
+      this.lastFrame = { mode: 'empty', points: 0, ms: 0 };
+      return this.lastFrame;
+    }
+    const ratio = this.pixelRatio();
+    const pw = Math.max(1, Math.round(cam.width * ratio));
+    const ph = Math.max(1, Math.round(cam.height * ratio));
+    if (this.canvas.width !== pw || this.canvas.height !== ph) {
+      this.canvas.width = pw;
+      this.canvas.height = ph;
+    }
+    renderer.begin(pw, ph);
+    let mode: FrameMode = 'empty';
+    let drawn = 0;
+    const dim = this.polygon !== null;
+    if (data.raster && this.rasterPixels) {
+      if (!this.rasterUploaded) {
+        renderer.setImage(this.rasterPixels, data.raster.width, data.raster.height);
+        this.rasterUploaded = true;
+      }
+      renderer.drawImage(cam, data.raster.bounds);
+      mode = 'raster';
+    } else if (this.grid && this.xs.length) {
+      const view = visibleBounds(cam);
+      const plain = this.options.alwaysPoints === true;
+      let start = 0;
+      let end = this.xs.length;
+      if (!plain) {
+        this.grid.range(view, this.range);
+        start = this.range[0];
+        end = this.range[1];
+      }
+      const count = end - start;
+      const fast = count * this.costPerPoint <= (this.options.budgetMs ?? 30);
+      if (plain || fast) {
+        renderer.drawPoints(cam, start, count, this.pointSize(count) * ratio, this.pointAlpha(count), dim);
+        renderer.finish();
+        mode = 'points';
+        drawn = count;
+        const ms = performance.now() - started;
+        if (count >= 20_000) {
+          const cost = ms / count;
+          this.costPerPoint = this.costPerPoint ? 0.7 * this.costPerPoint + 0.3 * cost : cost;
+        }
+      } else {
+        const cell = Math.max(1, Math.round(Math.min(cam.width, cam.height) / 512)); // CSS px per bin
+        this.density.ensure(cam.width / cell, cam.height / cell);
+        const binCam = { ...cam, width: this.density.width, height: this.density.height, kx: cam.kx / cell, ky: cam.ky / cell };
+        drawn = this.density.accumulate(
+          this.xs, this.ys, this.cs, start, end, binCam, this.palette, dim ? this.selected : null
+        );
+        renderer.setImage(this.density.image, this.density.width, this.density.height);
+        this.rasterUploaded = false;
+        renderer.drawImage(cam, [
+          toDataX(cam, 0),
+          toDataX(cam, this.density.width * cell),
+          toDataY(cam, this.density.height * cell),
+          toDataY(cam, 0)
+        ]);
+        mode = 'density';
+      }
+    }
+    renderer.finish();
+    this.lastFrame = { mode, points: drawn, ms: performance.now() - started };
+    this.element.dataset.frame = mode;
+    return this.lastFrame;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.frameRequest) {
+      cancelAnimationFrame(this.frameRequest);
+    }
+    if (this.hoverRequest) {
+      cancelAnimationFrame(this.hoverRequest);
+    }
+    this.resizeObserver?.disconnect();
+    this.renderer?.dispose();
+    this.element.remove();
+  }
+
+  // -- internals ----------------------------------------------------------------------------
+
+  private size(): { width: number; height: number } {
+    return {
+      width: Math.max(1, this.element.clientWidth || 400),
+      height: Math.max(1, this.element.clientHeight || 300)
+    };
+  }
+
+  private pixelRatio(): number {
+    return Math.min(2, Math.max(1, window.devicePixelRatio || 1));
+  }
+
+  private pointSize(count: number): number {
+    return count < 5_000 ? 5 : count < 50_000 ? 3 : 2;
+  }
+
+  private pointAlpha(count: number): number {
+    return count < 50_000 ? 0.9 : count < 500_000 ? 0.6 : 0.4;
+  }
+
+  private resize(): void {
+    const { width, height } = this.size();
+    if (!this.cam) {
+      this.fitView();
+      return;
+    }
+    if (width === this.cam.width && height === this.cam.height) {
+      return;
+    }
+    this.cam = resize(this.cam, width, height);
+    this.base = this.data ? fit(this.data.bounds, width, height) : this.base;
+    this.invalidate();
+  }
+
+  /** Time a slice of points once, so that the first frame already knows this machine. */
+  private probe(): void {
+    const renderer = this.renderer;
+    const n = this.xs.length;
+    if (!renderer || renderer.kind !== 'webgl' || !this.cam || n < 50_000) {
+      return;
+    }
+    const count = Math.min(n, 100_000);
+    const ratio = this.pixelRatio();
+    const started = performance.now();
+    renderer.begin(Math.round(this.cam.width * ratio), Math.round(this.cam.height * ratio));
+    renderer.drawPoints(this.cam, 0, count, this.pointSize(n) * ratio, this.pointAlpha(n), false);
+    renderer.finish();
+    this.costPerPoint = (performance.now() - started) / count;
+  }
+
+  private applySelection(): void {
+    if (this.polygon && this.xs.length) {
+      polygonMask(this.xs, this.ys, this.polygon, this.selected);
+    } else {
+      this.selected.fill(0);
+    }
+    this.renderer?.setSelected(this.selected);
+  }
+
+  private drawSelectionOutline(): void {
+    const cam = this.cam;
+    const polygon = this.polygon;
+    if (!cam || !polygon || polygon.length < 6) {
+      this.selectionPath.setAttribute('d', '');
+      return;
+    }
+    let d = '';
+    for (let i = 0; i < polygon.length; i += 2) {
+      d += `${i ? 'L' : 'M'}${toScreenX(cam, polygon[i]).toFixed(1)},${toScreenY(cam, polygon[i + 1]).toFixed(1)}`;
+    }
+    this.selectionPath.setAttribute('d', `${d}Z`);
+  }
+
+  private local(event: PointerEvent | WheelEvent): [number, number] {
+    const rect = this.element.getBoundingClientRect();
+    return [event.clientX - rect.left, event.clientY - rect.top];
+  }
+
+  private onPointerDown = (event: PointerEvent): void => {
+    if (event.button !== 0 || !this.cam) {
+      return;
+    }
+    const [x, y] = this.local(event);
+    const mode = event.shiftKey || this.lassoMode ? 'lasso' : 'pan';
+    this.drag = { mode, x, y, path: mode === 'lasso' ? [x, y] : [], id: event.pointerId };
+    this.element.setPointerCapture?.(event.pointerId);
+    this.options.onHover?.(null);
+    event.preventDefault();
+  };
+
+  private onPointerMove = (event: PointerEvent): void => {
+    const [x, y] = this.local(event);
+    const drag = this.drag;
+    if (!drag) {
+      this.hoverAt = [x, y];
+      if (!this.hoverRequest) {
+        this.hoverRequest = requestAnimationFrame(() => {
+          this.hoverRequest = 0;
+          this.hover();
+        });
+      }
+      return;
+    }
+    if (drag.mode === 'pan' && this.cam) {
+      this.cam = panBy(this.cam, x - drag.x, y - drag.y);
+      drag.x = x;
+      drag.y = y;
+      this.invalidate();
+    } else if (drag.mode === 'lasso') {
+      drag.path.push(x, y);
+      let d = '';
+      for (let i = 0; i < drag.path.length; i += 2) {
+        d += `${i ? 'L' : 'M'}${drag.path[i].toFixed(1)},${drag.path[i + 1].toFixed(1)}`;
+      }
+      this.lassoPath.setAttribute('d', d);
+    }
+  };
+
+  private onPointerUp = (event: PointerEvent): void => {
+    const drag = this.drag;
+    this.drag = null;
+    if (!drag) {
+      return;
+    }
+    this.element.releasePointerCapture?.(drag.id);
+    this.lassoPath.setAttribute('d', '');
+    const cam = this.cam;
+    if (drag.mode !== 'lasso' || !cam || event.type === 'pointercancel') {
+      return;
+    }
+    const screen = simplify(drag.path, 3, 200);
+    if (screen.length < 3) {
+      return;
+    }
+    const polygon = screen.map(([sx, sy]) => [toDataX(cam, sx), toDataY(cam, sy)] as [number, number]);
+    this.polygon = polygon.flat();
+    this.applySelection();
+    let count = 0;
+    for (let i = 0; i < this.selected.length; i++) {
+      count += this.selected[i];
+    }
+    this.invalidate();
+    this.options.onLasso?.(polygon, count);
+  };
+
+  private onPointerLeave = (): void => {
+    this.hoverAt = null;
+    this.options.onHover?.(null);
+  };
+
+  private onWheel = (event: WheelEvent): void => {
+    if (!this.cam || !this.base) {
+      return;
+    }
+    event.preventDefault();
+    const [x, y] = this.local(event);
+    const delta = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
+    const factor = Math.exp(-delta * 0.002);
+    this.cam = zoomAt(this.cam, x, y, factor, { minScale: 0.25, maxScale: 1e6, base: this.base });
+    this.invalidate();
+  };
+
+  private hover(): void {
+    const cam = this.cam;
+    const at = this.hoverAt;
+    const points = this.data?.points;
+    if (!cam || !at || !this.grid || !points) {
+      return;
+    }
+    const k = this.grid.nearest(
+      this.xs, this.ys, toDataX(cam, at[0]), toDataY(cam, at[1]), HOVER_RADIUS / cam.kx, HOVER_RADIUS / cam.ky
+    );
+    if (k < 0) {
+      this.options.onHover?.(null);
+      return;
+    }
+    this.options.onHover?.({
+      label: indexLabel(points.index, this.grid.order[k]),
+      code: this.cs[k],
+      x: toScreenX(cam, this.xs[k]),
+      y: toScreenY(cam, this.ys[k])
+    });
+  }
+}
