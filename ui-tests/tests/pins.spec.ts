@@ -33,6 +33,22 @@ const FRAME = [
   'people.shape'
 ].join('\n');
 
+/** Drag across a histogram's pointer target, from 20 % to 55 % of its width. */
+async function brushOverlay(
+  page: { mouse: { move: Function; down: Function; up: Function } },
+  overlay: import('@playwright/test').Locator
+): Promise<void> {
+  await overlay.scrollIntoViewIfNeeded();
+  const box = await overlay.boundingBox();
+  expect(box).not.toBeNull();
+  const y = box!.y + box!.height / 2;
+  await page.mouse.move(box!.x + box!.width * 0.2, y);
+  await page.mouse.down();
+  await page.mouse.move(box!.x + box!.width * 0.4, y, { steps: 5 });
+  await page.mouse.move(box!.x + box!.width * 0.55, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 const PINNED = '.jp-Cell .jp-SymphonyPin[data-component="distribution"][data-variables="people"]';
 
 test.use({
@@ -124,6 +140,30 @@ test.describe('Pins', () => {
       contentType: 'image/png'
     });
     await again.close();
+  });
+
+  test('show() in a cell draws its views, and a brush computes them again', async ({ page, tmpPath }) => {
+    // Without a component: the top suggestions for people (duplicates, summary, distribution).
+    await uploadAndRun(
+      page,
+      `${tmpPath}/show.ipynb`,
+      notebookWith(FRAME + '\nimport symphony_lab\nsymphony_lab.show(people)', 'show')
+    );
+    const shown = page.locator('.jp-Cell .jp-SymphonyPins[data-widget="true"]');
+    await expect(shown).toBeVisible({ timeout: PANEL_TIMEOUT });
+    const dist = shown.locator('.jp-SymphonyPin[data-component="distribution"]');
+    const summary = shown.locator('.jp-SymphonyPin[data-component="summary"]');
+    await expect(dist).toHaveAttribute('data-mode', 'widget');
+    await expect(summary.locator('.jp-SymphonyPin-summary')).toContainText('Summary of people: 400 rows');
+    // A brush on the widget's histogram: the widget's states go to the
+    // kernel, which computes the other views again on the rows kept.
+    await brushOverlay(page, dist.locator('.jp-SymphonyView-overlay'));
+    await expect(dist.locator('.jp-SymphonyPin-chip').first()).toContainText('age:');
+    await expect(summary.locator('.jp-SymphonyPin-summary')).not.toContainText('Summary of people: 400 rows', {
+      timeout: PANEL_TIMEOUT
+    });
+    await expect(summary.locator('.jp-SymphonyPin-summary')).toContainText(/Summary of people: \d+ rows/);
+    await saveScreenshot(shown, 'pins-show-widget.png');
   });
 
   test('an exported board works offline from disk', async ({ page, tmpPath, browser }) => {
