@@ -232,14 +232,47 @@ def rows_of(objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any
 # -- projections --------------------------------------------------------------------------------------
 
 
-def _standardize_stats(matrix: Any) -> tuple[Any, Any]:
+def _column_means(matrix: Any) -> Any:
+    """Mean of each column over its finite values (0 for a column without any), in float64."""
     import numpy as np
 
-    mean = np.nanmean(matrix, axis=0, dtype=np.float64)
-    std = np.nanstd(matrix, axis=0, dtype=np.float64)
-    mean = np.where(np.isfinite(mean), mean, 0.0)
-    std = np.where(np.isfinite(std) & (std > 0), std, 0.0)
-    return mean, std
+    d = matrix.shape[1]
+    total = np.zeros(d)
+    count = np.zeros(d)
+    for start in range(0, matrix.shape[0], CHUNK):
+        chunk = matrix[start : start + CHUNK]
+        finite = np.isfinite(chunk)
+        if finite.all():
+            total += chunk.sum(axis=0, dtype=np.float64)
+            count += len(chunk)
+        else:
+            total += np.where(finite, chunk, 0).sum(axis=0, dtype=np.float64)
+            count += finite.sum(axis=0)
+    return np.divide(total, count, out=np.zeros(d), where=count > 0)
+
+
+def _centred(chunk: Any, mean32: Any) -> Any:
+    """A chunk minus the means, float32; a missing value sits at the mean (0 after centring)."""
+    import numpy as np
+
+    z = chunk - mean32
+    if not np.isfinite(z).all():
+        np.nan_to_num(z, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    return z
+
+
+def _standardize_stats(matrix: Any) -> tuple[Any, Any]:
+    """Means and standard deviations of the columns (missing values at the mean)."""
+    import numpy as np
+
+    mean = _column_means(matrix)
+    mean32 = mean.astype(np.float32)
+    squares = np.zeros(matrix.shape[1])
+    for start in range(0, matrix.shape[0], CHUNK):
+        z = _centred(matrix[start : start + CHUNK], mean32)
+        squares += np.einsum("ij,ij->j", z, z, dtype=np.float64)
+    std = np.sqrt(squares / max(matrix.shape[0] - 1, 1))
+    return mean, np.where(np.isfinite(std) & (std > 0), std, 0.0)
 
 
 def _standardized(chunk: Any, mean: Any, std: Any, keep: Any) -> Any:
@@ -251,31 +284,38 @@ def _standardized(chunk: Any, mean: Any, std: Any, keep: Any) -> Any:
 
 
 def pca(matrix: Any) -> tuple[Any, list[float]]:
-    """(n, 2) float32 coordinates and the share of variance of each axis. Deterministic: the sign of each
-    axis makes its largest loading positive."""
+    """(n, 2) float32 coordinates and the share of variance of each axis, on standardized columns.
+    Three passes over chunks of rows, float32 arithmetic (BLAS) with float64 sums: the means; the
+    covariance of the centred columns (its diagonal gives the deviations, and the correlation matrix is
+    what PCA of standardized columns diagonalizes); the projection. Deterministic: the sign of each axis
+    makes its largest loading positive."""
     import numpy as np
 
-    n = matrix.shape[0]
-    mean, std = _standardize_stats(matrix)
-    keep = np.flatnonzero(std > 0)
+    n, d = matrix.shape
     out = np.zeros((n, 2), dtype=np.float32)
-    if len(keep) == 0 or n == 0:
+    if n == 0 or d == 0:
         return out, [0.0, 0.0]
-    cov = np.zeros((len(keep), len(keep)))
+    mean32 = _column_means(matrix).astype(np.float32)
+    cov = np.zeros((d, d))
     for start in range(0, n, CHUNK):
-        z = _standardized(matrix[start : start + CHUNK], mean, std, keep)
-        cov += z.T @ z
-    cov /= max(n - 1, 1)
-    u, s, _ = np.linalg.svd(cov)
+        z = _centred(matrix[start : start + CHUNK], mean32)
+        cov += (z.T @ z).astype(np.float64)
+    std = np.sqrt(np.diag(cov) / max(n - 1, 1))
+    keep = np.flatnonzero(np.isfinite(std) & (std > 0))
+    if len(keep) == 0:
+        return out, [0.0, 0.0]
+    corr = cov[np.ix_(keep, keep)] / np.outer(std[keep], std[keep]) / max(n - 1, 1)
+    u, s, _ = np.linalg.svd(corr)
     axes = u[:, :2]
     if axes.shape[1] < 2:
         axes = np.column_stack([axes, np.zeros(len(keep))])
     for j in range(2):
         if axes[np.argmax(np.abs(axes[:, j])), j] < 0:
             axes[:, j] = -axes[:, j]
+    weights = np.zeros((d, 2), dtype=np.float32)  # standardizing folded into the projection
+    weights[keep] = (axes / std[keep, None]).astype(np.float32)
     for start in range(0, n, CHUNK):
-        z = _standardized(matrix[start : start + CHUNK], mean, std, keep)
-        out[start : start + CHUNK] = z @ axes
+        out[start : start + CHUNK] = _centred(matrix[start : start + CHUNK], mean32) @ weights
     total = float(s.sum())
     explained = [float(s[j] / total) if total > 0 and j < len(s) else 0.0 for j in range(2)]
     return out, explained
@@ -394,6 +434,24 @@ def _colour_values(rows: Rows, params: dict[str, Any]) -> tuple[str, str | None,
     return "correct", "absolute error", error
 
 
+def _factorize(series: Any) -> tuple[Any, Any]:
+    """pandas.factorize, with integers of a small range coded by one bincount (the common case of labels
+    and clusters at 10M rows: no hashing)."""
+    import numpy as np
+    import pandas as pd
+
+    if series.dtype.kind in "iu" and len(series):
+        values = series.to_numpy()
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo < 1_000_000:
+            shifted = (values - lo).astype(np.int64, copy=False)
+            present = np.flatnonzero(np.bincount(shifted, minlength=hi - lo + 1))
+            table = np.full(hi - lo + 1, -1, dtype=np.int64)
+            table[present] = np.arange(len(present))
+            return table[shifted], pd.Index(present + lo)
+    return pd.factorize(series, sort=False)
+
+
 def _colour_options(rows: Rows) -> dict[str, Any]:
     """What the view can colour by: the model's (label, prediction, correctness) and the frame's columns."""
     from ..kernel.safe import safe_label
@@ -432,7 +490,7 @@ def encode_colours(values: Any, positions: Any) -> tuple[Any, dict[str, Any]]:
         codes = np.clip(np.round((picked - lo) / (hi - lo) * 254), 0, 254)
         codes = np.where(np.isfinite(picked), codes, MISSING).astype(np.uint8)
         return codes, {"kind": "continuous", "min": lo, "max": hi, "clipped": True}
-    codes, uniques = pd.factorize(series, sort=False)
+    codes, uniques = _factorize(series)
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     order = np.argsort(-counts, kind="stable")
     shown = order[:MAX_CATEGORIES] if len(uniques) > MAX_CATEGORIES else order
@@ -474,7 +532,14 @@ def density_raster(
         n_valid = np.bincount(cell[valid], minlength=w * h)
         has = n_valid > 0
         colour[has] = np.round(sums[has] / n_valid[has]).astype(np.uint8)
-    else:  # one pass per code present (at most 12): memory stays a few pixel-sized arrays
+    elif w * h * 12 <= 1 << 22:  # one bincount of (pixel, code): at most 32 MB of counts
+        k = 12  # codes 0..9, other (10), missing (11)
+        c = np.where(codes == MISSING, 11, np.minimum(codes, 10)).astype(np.int64)
+        per = np.bincount(cell * k + c, minlength=w * h * k).reshape(w * h, k)
+        best_code = per.argmax(axis=1)
+        has = counts > 0
+        colour[has] = np.where(best_code[has] == 11, MISSING, best_code[has]).astype(np.uint8)
+    else:  # one pass per code present: memory stays a few pixel-sized arrays
         best = np.zeros(w * h, dtype=np.int64)
         for code in np.flatnonzero(np.bincount(codes, minlength=256)):
             per = np.bincount(cell[codes == code], minlength=w * h)
