@@ -125,7 +125,12 @@ test.describe('Collaboration on the board', () => {
 
     // Both reload: the board (view, filter) and the comment are still there.
     for (const p of [page, pageB]) {
-      await p.reload();
+      // A plain browser reload (not galata's, which waits for a workspace of its own).
+      await Promise.all([p.waitForEvent('load'), p.evaluate(() => window.location.reload())]);
+      await p.waitForFunction(() => !!(window as any).jupyterapp, null, { timeout: PANEL_TIMEOUT });
+      await p.evaluate(async () => {
+        await (window as any).jupyterapp.restored;
+      });
       await p.evaluate(async path => {
         await (window as any).jupyterapp.commands.execute('docmanager:open', { path });
       }, file);
