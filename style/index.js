@@ -2,5 +2,6 @@ import './base.css';
 import './board.css';
 import './collab.css';
 import './views.css';
+import './progress.css';
 import './embedding.css';
 import './pins.css';
