@@ -107,3 +107,24 @@ def test_embedded_json_cannot_close_its_script(tmp_path: Path) -> None:
     assert json.loads(page.data["symphony-lab-data"])["views"][0]["data"] == data
     with pytest.raises(ExportError):
         render_page([])
+
+
+def test_export_of_the_board_computes_its_open_views(frames: dict[str, Any], tmp_path: Path) -> None:
+    from symphony_lab.kernel import board
+
+    df = frames["df"]
+    clause = {"column": "city", "op": "in", "values": ["Nice"]}
+    board.receive({"filter": [clause], "views": [{"component": "summary", "variables": ["df"]},
+                                                 {"component": "missing", "variables": ["df"]},
+                                                 {"component": "summary", "variables": ["gone"]}]})
+    try:
+        with pytest.warns(UserWarning, match="summary of gone"):
+            path = symphony_lab.export(path=tmp_path / "board.html")
+    finally:
+        board.receive({})
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    views = json.loads(page.data["symphony-lab-data"])["views"]
+    assert [v["spec"]["component"] for v in views] == ["summary", "missing"]
+    nice = int((df.city == "Nice").sum())
+    assert all(v["spec"]["state"]["filter"] == [clause] and v["data"]["filtered_rows"] == nice for v in views)

@@ -54,6 +54,7 @@ async def test_show_widget_round_trips_and_reads_everywhere(kernel, user):
     comm_id = opens[0]["content"]["comm_id"]
     state = opens[0]["content"]["data"]["state"]
     assert state["_model_module"] == "symphony-lab" and state["_view_name"] == "SymphonyViewView"
+    assert state["_model_module_version"] == state["_view_module_version"] == "1.0.0"
     (view,) = state["views"]
     assert view["spec"] == {"component": "distribution", "variables": ["df"], "params": {"column": "age", "bins": 10}, "state": {"filter": []}}
     counts = view["data"]["series"][0]["counts"]

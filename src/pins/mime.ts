@@ -13,6 +13,11 @@ import type {
 /** Our MIME type, next to static fallbacks in the same output bundle. */
 export const VIEW_MIME_TYPE = 'application/vnd.symphony-lab.view+json';
 
+/** The module of show()'s widget, and the version of its model and view
+ * (Python symphony_lab/pins/show.py WIDGET_VERSION). */
+export const WIDGET_MODULE = 'symphony-lab';
+export const WIDGET_VERSION = '1.0.0';
+
 /** The widget-view MIME type of ipywidgets (show() outputs carry both). */
 export const WIDGET_MIME_TYPE = 'application/vnd.jupyter.widget-view+json';
 

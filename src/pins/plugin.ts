@@ -19,7 +19,7 @@ import { DisposableDelegate } from '@lumino/disposable';
 import { ISymphonyCatalogs, ISymphonyComponents, IBoardView } from '../tokens';
 import { setPinActions } from './actions';
 import { pinContext } from './context';
-import { plainData } from './mime';
+import { plainData, WIDGET_MODULE, WIDGET_VERSION } from './mime';
 import { AnnotationSource, pinViews } from './pin';
 import { rendererFactory, RENDERER_RANK } from './renderer';
 import { ISymphonyPins } from './tokens';
@@ -190,8 +190,8 @@ export const widgetsPlugin: JupyterFrontEndPlugin<void> = {
   requires: [IJupyterWidgetRegistry, ISymphonyPins],
   activate: (_: JupyterFrontEnd, widgets: IJupyterWidgetRegistry): void => {
     widgets.registerWidget({
-      name: 'symphony-lab',
-      version: '0.1.0',
+      name: WIDGET_MODULE,
+      version: WIDGET_VERSION,
       exports: async () => {
         const module = await import('./widget');
         return {

@@ -13,10 +13,11 @@ import * as React from 'react';
 import { createRoot, Root } from 'react-dom/client';
 
 import { pinContext } from './context';
+import { WIDGET_MODULE, WIDGET_VERSION } from './mime';
 import { WidgetViews } from './output';
 
-export const MODULE_NAME = 'symphony-lab';
-export const MODULE_VERSION = '0.1.0';
+const MODULE_NAME = WIDGET_MODULE;
+const MODULE_VERSION = WIDGET_VERSION;
 
 export class SymphonyViewModel extends DOMWidgetModel {
   defaults(): Backbone.ObjectHash {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -125,12 +126,20 @@ def _board_payloads() -> list[dict[str, Any]]:
     shared = {k: state[k] for k in ("filter", "selection", "groups") if state.get(k)}
     shared.setdefault("filter", [])
     namespace = _user_namespace()
-    out = []
+    out, failed = [], []
     for view in state.get("views") or []:
         spec = {"component": view.get("component"), "variables": view.get("variables"), "params": {}, "state": shared}
-        payload = compute_view(namespace, spec)
+        try:
+            payload = compute_view(namespace, spec)
+        except PinError as exc:
+            payload = {"error": str(exc)}
         if "data" in payload:
             out.append(payload)
+        else:
+            failed.append(f"{spec['component']} of {', '.join(map(str, spec['variables'] or []))}: {payload['error']}")
+    if failed:
+        # The board tells the kernel which views are open, not their parameters: say what was left out.
+        warnings.warn("views left out of the export: " + "; ".join(failed), stacklevel=3)
     return out
 
 

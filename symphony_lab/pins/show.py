@@ -15,17 +15,14 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
-from .. import __version__
 from .bundle import MIME_TYPE, PinError, jsonable, make_bundle, now_iso, pin_payload, provenance
 
 #: how many suggestions ``show(obj)`` without a component shows
 TOP_SUGGESTIONS = 3
+#: the version of the widget's model and view (the protocol between this class and src/pins/widget.tsx,
+#: registered under the same number there), independent of the package's version
+WIDGET_VERSION = "1.0.0"
 _STATE_KEYS = ("filter", "selection", "groups")
-
-
-def _semver(version: str) -> str:
-    parts = version.split(".")
-    return "^" + ".".join((parts + ["0", "0", "0"])[:3]) if parts and parts[0].isdigit() else "*"
 
 
 def _user_namespace() -> dict[str, Any]:
@@ -116,10 +113,10 @@ class SymphonyView(widgets.DOMWidget):
 
     _model_name = traitlets.Unicode("SymphonyViewModel").tag(sync=True)
     _model_module = traitlets.Unicode("symphony-lab").tag(sync=True)
-    _model_module_version = traitlets.Unicode(_semver(__version__)).tag(sync=True)
+    _model_module_version = traitlets.Unicode(WIDGET_VERSION).tag(sync=True)
     _view_name = traitlets.Unicode("SymphonyViewView").tag(sync=True)
     _view_module = traitlets.Unicode("symphony-lab").tag(sync=True)
-    _view_module_version = traitlets.Unicode(_semver(__version__)).tag(sync=True)
+    _view_module_version = traitlets.Unicode(WIDGET_VERSION).tag(sync=True)
 
     views = traitlets.List(traitlets.Dict()).tag(sync=True)
     states = traitlets.List(traitlets.Dict()).tag(sync=True)

@@ -112,11 +112,25 @@ test.describe('Pins', () => {
       .poll(
         async () => {
           const res = await page.request.get(`/api/contents/${file}?content=1`);
-          return JSON.stringify((await res.json()).content ?? {});
+          const cells = ((await res.json()).content?.cells ?? []) as any[];
+          const pin = cells.find(c => c.metadata?.symphony_lab?.pin);
+          return pin
+            ? {
+                mime: Object.keys(pin.outputs?.[0]?.data ?? {}).sort(),
+                by: Boolean(pin.metadata.symphony_lab.pin.pinned_by?.username),
+                at: typeof pin.metadata.symphony_lab.pin.pinned_at,
+                annotations: pin.metadata.symphony_lab.pin.annotations
+              }
+            : null;
         },
         { timeout: PANEL_TIMEOUT }
       )
-      .toContain('application/vnd.symphony-lab.view+json');
+      .toEqual({
+        mime: ['application/vnd.symphony-lab.view+json', 'image/svg+xml', 'text/html', 'text/plain'],
+        by: true,
+        at: 'string',
+        annotations: []
+      });
     const sessions = await (await page.request.get('/api/sessions')).json();
     for (const session of sessions) {
       expect((await page.request.delete(`/api/sessions/${session.id}`)).ok()).toBeTruthy();
