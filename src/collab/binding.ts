@@ -159,6 +159,36 @@ export class BoardBinding implements IDisposable {
   }
 
   private _pullViews(): void {
+    // The same view opened by two people at once is two entries: both
+    // boards keep the one with the smaller id and delete the other.
+    const keep = new Map<string, string>();
+    const doubles: string[] = [];
+    for (const view of [...this.doc.orderedViews()].sort((x, y) => (x.id < y.id ? -1 : 1))) {
+      const key = viewKey(view);
+      if (keep.has(key)) {
+        doubles.push(view.id);
+        const local = this._fromDoc.get(view.id);
+        if (local) {
+          const kept = keep.get(key)!;
+          this._fromDoc.delete(view.id);
+          if (!this._fromDoc.has(kept)) {
+            this._fromDoc.set(kept, local);
+            this._toDoc.set(local, kept);
+          } else {
+            this._toDoc.delete(local);
+          }
+        }
+      } else {
+        keep.set(key, view.id);
+      }
+    }
+    if (doubles.length > 0) {
+      this.doc.transact(
+        () => doubles.forEach(id => this.doc.deleteView(id)),
+        false,
+        LOCAL_ORIGIN
+      );
+    }
     const list = this.doc.orderedViews().map(view => {
       const local = this._fromDoc.get(view.id) ?? view.id;
       this._fromDoc.set(view.id, local);
