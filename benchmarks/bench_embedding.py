@@ -67,7 +67,7 @@ def kernel_side(rows: int, big_rows: int, out_dir: Path) -> dict[str, Any]:
         (out_dir / f"payload-{name}.json").write_text(text)
         item = {"rows": n, "mode": data["mode"], "cold_s": cold, "warm_s": warm, "json_bytes": len(text)}
         if data["mode"] == "raster":
-            # the browser zoomed in 6x on the densest part of the map: the points of that window
+            # the browser zoomed in 12x on the densest part of the map: the points of that window
             import base64
 
             x0, x1, y0, y1 = data["bounds"]
@@ -75,7 +75,7 @@ def kernel_side(rows: int, big_rows: int, out_dir: Path) -> dict[str, Any]:
             counts = np.frombuffer(base64.b64decode(data["raster"]["counts"]), "<u4")
             py, px = divmod(int(counts.argmax()), size)
             cx, cy = x0 + (px + 0.5) / size * (x1 - x0), y1 - (py + 0.5) / size * (y1 - y0)
-            w, h = (x1 - x0) / 12, (y1 - y0) / 12
+            w, h = (x1 - x0) / 24, (y1 - y0) / 24  # a 12x zoom
             window = {"x_min": cx - w, "x_max": cx + w, "y_min": cy - h, "y_max": cy + h}
             started = time.perf_counter()
             zoomed = component.compute([frame], {**params, **window}, {})

@@ -303,7 +303,7 @@ export function EmbeddingView(props: IViewRendererProps): JSX.Element {
     }
     const id = JSON.stringify([view.variables, data.method, data.source, data.bounds]);
     scatter.setData(
-      { points: data.points, raster: data.raster, bounds: data.bounds, colorKind: data.color.kind },
+      { points: data.points, raster: data.raster, bounds: data.bounds, window: data.window, colorKind: data.color.kind },
       id !== identity.current
     );
     identity.current = id;

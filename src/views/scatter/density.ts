@@ -7,6 +7,10 @@
 import { ICamera } from './camera';
 import { MISSING } from './palette';
 
+const LOG_TABLE_SIZE = 4096;
+/** log1p of 0..4095: a frame's pixels look their opacity up instead of computing it. */
+const LOG1P = Float32Array.from({ length: LOG_TABLE_SIZE }, (_, n) => Math.log1p(n));
+
 /** Opacity of a pixel holding `count` of at most `max` points (log scale, never invisible). */
 export function alphaFor(count: number, logMax: number): number {
   return count <= 0 ? 0 : 0.3 + (0.7 * Math.log1p(count)) / logMax;
@@ -86,40 +90,57 @@ export class ScreenDensity {
     const ox = w / 2 - cam.cx * sx;
     const oy = h / 2 + cam.cy * sy;
     let inView = 0;
-    for (let k = start; k < end; k++) {
-      const fx = xs[k] * sx + ox;
-      const fy = oy - ys[k] * sy;
-      if (!(fx >= 0 && fy >= 0 && fx < w && fy < h)) {
-        continue; // outside, or NaN
+    if (selected) {
+      for (let k = start; k < end; k++) {
+        const fx = xs[k] * sx + ox;
+        const fy = oy - ys[k] * sy;
+        if (!(fx >= 0 && fy >= 0 && fx < w && fy < h)) {
+          continue; // outside, or NaN
+        }
+        const weight = selected[k] === 0 ? 0.15 : 1;
+        const i = (fy | 0) * w + (fx | 0);
+        const p = cs[k] * 4;
+        counts[i] += weight;
+        red[i] += palette[p] * weight;
+        green[i] += palette[p + 1] * weight;
+        blue[i] += palette[p + 2] * weight;
+        inView++;
       }
-      const px = fx | 0;
-      const py = fy | 0;
-      const weight = selected && selected[k] === 0 ? 0.15 : 1;
-      const i = py * w + px;
-      const p = cs[k] * 4;
-      counts[i] += weight;
-      red[i] += palette[p] * weight;
-      green[i] += palette[p + 1] * weight;
-      blue[i] += palette[p + 2] * weight;
-      inView++;
+    } else {
+      for (let k = start; k < end; k++) {
+        const fx = xs[k] * sx + ox;
+        const fy = oy - ys[k] * sy;
+        if (!(fx >= 0 && fy >= 0 && fx < w && fy < h)) {
+          continue;
+        }
+        const i = (fy | 0) * w + (fx | 0);
+        const p = cs[k] * 4;
+        counts[i] += 1;
+        red[i] += palette[p];
+        green[i] += palette[p + 1];
+        blue[i] += palette[p + 2];
+        inView++;
+      }
     }
     let max = 0;
     for (let i = 0; i < counts.length; i++) {
       max = counts[i] > max ? counts[i] : max;
     }
-    const logMax = Math.log1p(Math.max(1, max));
+    const scale = 0.7 / Math.log1p(Math.max(1, max));
     const image = this.image;
     for (let i = 0; i < counts.length; i++) {
       const n = counts[i];
+      const o = i * 4;
       if (n <= 0) {
-        image[i * 4] = image[i * 4 + 1] = image[i * 4 + 2] = image[i * 4 + 3] = 0;
+        image[o] = image[o + 1] = image[o + 2] = image[o + 3] = 0;
         continue;
       }
-      const a = alphaFor(n, logMax);
-      image[i * 4] = (red[i] / n) * a;
-      image[i * 4 + 1] = (green[i] / n) * a;
-      image[i * 4 + 2] = (blue[i] / n) * a;
-      image[i * 4 + 3] = 255 * a;
+      const a = 0.3 + scale * (n < LOG_TABLE_SIZE ? LOG1P[Math.round(n)] : Math.log1p(n));
+      const f = a / n;
+      image[o] = red[i] * f;
+      image[o + 1] = green[i] * f;
+      image[o + 2] = blue[i] * f;
+      image[o + 3] = 255 * a;
     }
     return inView;
   }

@@ -40,6 +40,8 @@ export interface IScatterData {
   raster: IRaster | null;
   /** The extent of every point of the map. */
   bounds: Bounds;
+  /** The part of the map the points cover when the kernel sent a window of it. */
+  window?: Bounds | null;
   colorKind: PaletteKind;
 }
 
@@ -161,7 +163,8 @@ export class Scatter {
     const points = data.points;
     const n = points?.count ?? 0;
     if (points && n > 0) {
-      const grid = new GridIndex(points.x, points.y, data.bounds);
+      // the grid spans what the points cover: a window's points spread over all its cells
+      const grid = new GridIndex(points.x, points.y, data.window ?? data.bounds);
       this.grid = grid;
       this.xs = new Float32Array(n);
       this.ys = new Float32Array(n);
