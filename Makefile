@@ -70,6 +70,7 @@ bench: build chromium
 	$(BIN)/python benchmarks/bench_components.py
 	cd ui-tests && jlpm install
 	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/bench_embedding.py
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_collab.py
 
