@@ -98,6 +98,12 @@ test.describe('Pins', () => {
     await expect(pinnedA).toHaveAttribute('data-mode', 'live', { timeout: PANEL_TIMEOUT });
     await expect(pinnedA.locator('.jp-SymphonyPin-meta')).toContainText('pinned by');
 
+    // Linked: a brush in the pinned view filters the panel's board.
+    await brushOverlay(page, pinnedA.locator('.jp-SymphonyView-overlay'));
+    await expect(panel(page).locator('.jp-SymphonyBoard-chip[data-column="age"]')).toBeVisible({
+      timeout: PANEL_TIMEOUT
+    });
+
     const pinnedB = pageB.locator(PINNED);
     await expect(pinnedB).toBeVisible({ timeout: PANEL_TIMEOUT });
     await expect(pageB.locator('.jp-Cell').nth(1)).toContainText('symphony_lab.show(people, "distribution"');
