@@ -16,6 +16,8 @@ import {
   IBoardView,
   IBoardViewRef,
   ICatalog,
+  IGroups,
+  ISelection,
   ICatalogModel,
   IRemoteBoardState,
   ISharedBoardState,
@@ -104,6 +106,31 @@ function normalize(clause: FilterClause): FilterClause {
   return { column: clause.column, op: 'in', values: [...clause.values] };
 }
 
+/**
+ * A board state with its optional parts present only when set, so that two
+ * equal states always print the same.
+ */
+export function makeState(
+  filter: FilterClause[],
+  selection?: ISelection | null,
+  groups?: IGroups | null
+): IBoardState {
+  const state: IBoardState = { filter };
+  if (selection) {
+    state.selection = {
+      component: selection.component,
+      variables: [...selection.variables],
+      params: selection.params ?? {},
+      spec: selection.spec ?? {},
+      label: selection.label ?? ''
+    };
+  }
+  if (groups && groups.column) {
+    state.groups = { column: groups.column };
+  }
+  return state;
+}
+
 /** The HTTP status of a failed request, if any. */
 function statusOf(reason: unknown): number | null {
   const status = (reason as { response?: { status?: unknown } } | null)
@@ -146,7 +173,14 @@ export class BoardModel implements IBoardModel {
   }
 
   get sharedState(): ISharedBoardState {
-    return { filter: this._state.filter, views: viewRefs(this._views) };
+    return {
+      ...makeState(
+        this._state.filter,
+        this._state.selection,
+        this._state.groups
+      ),
+      views: viewRefs(this._views)
+    };
   }
 
   /**
@@ -187,7 +221,7 @@ export class BoardModel implements IBoardModel {
     this._kernelId = kernelId;
     const saved = kernelId ? this._saved.get(kernelId) : undefined;
     this._views = saved?.views ?? [];
-    this._state = saved?.state ?? { filter: [] };
+    this._state = saved?.state ?? makeState([]);
     this._catalog = null;
     this._focus = null;
     // Views that were computing when we left, or whose state changed while
@@ -429,6 +463,32 @@ export class BoardModel implements IBoardModel {
     }
   }
 
+  setVariables(id: string, variables: string[], params: JSONObject): void {
+    const view = this._views.find(v => v.id === id);
+    if (!view || variables.length === 0) {
+      return;
+    }
+    const next = { ...view.params, ...params };
+    if (
+      stableStringify(variables) === stableStringify(view.variables) &&
+      stableStringify(next) === stableStringify(view.params)
+    ) {
+      return;
+    }
+    const twin = this._views.find(
+      v => v.id !== id && viewKey(v) === viewKey({ ...view, variables, params: next })
+    );
+    if (twin) {
+      // That pairing is open already: keep it, close this one.
+      this.close(id);
+      this._setFocus(twin.id);
+      return;
+    }
+    this._update(id, { variables: [...variables], params: next, result: null, error: null });
+    void this._request(id);
+    this._scheduleSync();
+  }
+
   setParams(id: string, params: JSONObject): void {
     const view = this._views.find(v => v.id === id);
     if (!view) {
@@ -486,6 +546,18 @@ export class BoardModel implements IBoardModel {
     }
   }
 
+  setSelection(selection: ISelection | null): void {
+    this._setState(
+      makeState(this._state.filter, selection, this._state.groups)
+    );
+  }
+
+  setGroups(groups: IGroups | null): void {
+    this._setState(
+      makeState(this._state.filter, this._state.selection, groups)
+    );
+  }
+
   applyState(state: IRemoteBoardState): void {
     const kernelId = state.kernel_id;
     if (this._isDisposed || !kernelId) {
@@ -502,23 +574,24 @@ export class BoardModel implements IBoardModel {
     }
     // What the server holds now: the board sends only what differs from it,
     // so this state is never echoed back.
+    const next = makeState(filter, state.selection, state.groups);
     this._synced.set(
       kernelId,
-      stableStringify({ filter, views: viewRefs(state.views) })
+      stableStringify({ ...next, views: viewRefs(state.views) })
     );
     if (kernelId !== this._kernelId) {
       // Kept for when that kernel is shown again.
       const saved = this._saved.get(kernelId);
       this._saved.set(kernelId, {
         views: saved?.views ?? [],
-        state: { filter }
+        state: next
       });
       return;
     }
-    if (stableStringify(filter) === stableStringify(this._state.filter)) {
+    if (stableStringify(next) === stableStringify(this._state)) {
       return;
     }
-    this._state = { filter };
+    this._state = next;
     this._emit();
     this._stateChanged.emit(this._state);
     this._scheduleAll();
@@ -695,7 +768,17 @@ export class BoardModel implements IBoardModel {
 
   /** A change of the filter by the user: recompute, and share it. */
   private _setFilter(filter: FilterClause[]): void {
-    this._state = { filter };
+    this._setState(
+      makeState(filter, this._state.selection, this._state.groups)
+    );
+  }
+
+  /** A change of the shared state by the user: recompute, and share it. */
+  private _setState(state: IBoardState): void {
+    if (stableStringify(state) === stableStringify(this._state)) {
+      return;
+    }
+    this._state = state;
     this._emit();
     this._stateChanged.emit(this._state);
     this._scheduleAll();
@@ -837,7 +920,7 @@ export class BoardModel implements IBoardModel {
   private _stateFor: StateFor;
   private _kernelId: string | null = null;
   private _views: IBoardView[] = [];
-  private _state: IBoardState = { filter: [] };
+  private _state: IBoardState = makeState([]);
   private _catalog: ICatalog | null = null;
   private _runs = new Map<string, IRun>();
   private _saved = new Map<string, ISaved>();

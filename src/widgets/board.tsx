@@ -76,11 +76,13 @@ export interface IBoardViewProps {
   onOpenInMain?: () => void;
 }
 
-/** The filter chips. */
+/** The filter chips, and the selection's. */
 function Filters(props: IBoardViewProps): JSX.Element | null {
   const { board, trans } = props;
   const filter = board.state.filter;
-  if (filter.length === 0) {
+  const selection = board.state.selection;
+  const groups = board.state.groups;
+  if (filter.length === 0 && !selection && !groups) {
     return null;
   }
   return (
@@ -89,7 +91,55 @@ function Filters(props: IBoardViewProps): JSX.Element | null {
       role="group"
       aria-label={trans.__('Filter applied to every view')}
     >
-      <span className="jp-SymphonyBoard-filtersLabel">{trans.__('Filter')}</span>
+      <span className="jp-SymphonyBoard-filtersLabel">
+        {filter.length > 0
+          ? trans.__('Filter')
+          : selection
+            ? trans.__('Selection')
+            : trans.__('Groups')}
+      </span>
+      {groups ? (
+        <span
+          className="jp-SymphonyBoard-chip jp-SymphonyBoard-groups"
+          data-column={groups.column}
+          title={trans.__('Views that split by a group use %1', groups.column)}
+        >
+          <span className="jp-SymphonyBoard-chipText">
+            {trans.__('by %1', groups.column)}
+          </span>
+          <button
+            type="button"
+            className="jp-SymphonyBoard-chipRemove"
+            aria-label={trans.__('Stop grouping by %1', groups.column)}
+            onClick={() => board.setGroups(null)}
+          >
+            ×
+          </button>
+        </span>
+      ) : null}
+      {selection ? (
+        <span
+          className="jp-SymphonyBoard-chip jp-SymphonyBoard-selection"
+          data-component={selection.component}
+          title={trans.__(
+            'Selected in %1 of %2',
+            props.registry.title(selection.component),
+            selection.variables.join(', ')
+          )}
+        >
+          <span className="jp-SymphonyBoard-chipText">
+            {selection.label || trans.__('Selected rows')}
+          </span>
+          <button
+            type="button"
+            className="jp-SymphonyBoard-chipRemove"
+            aria-label={trans.__('Clear the selection')}
+            onClick={() => board.setSelection(null)}
+          >
+            ×
+          </button>
+        </span>
+      ) : null}
       {filter.map(clause => {
         const text = clauseText(clause, trans);
         return (
