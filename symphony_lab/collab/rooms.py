@@ -13,6 +13,8 @@ from typing import Any
 
 from jupyter_core.utils import ensure_async
 
+from pycrdt import YMessageType, YSyncMessageType
+
 from .format import BOARD_CONTENT_TYPE, BOARD_FORMAT
 from .guard import CLOSE_REFUSED, DEFAULT_MAX_BYTES, RefusedUpdate, RoomGuard
 
@@ -116,6 +118,8 @@ def authenticated_room_route(web_app: Any, log: logging.Logger) -> bool:
         return False
 
     class AuthenticatedYDocWebSocketHandler(YDocWebSocketHandler):
+        _read_only = False
+
         async def prepare(self) -> None:
             await ensure_async(JupyterHandler.prepare(self))
             user = self.current_user
@@ -124,7 +128,22 @@ def authenticated_room_route(web_app: Any, log: logging.Logger) -> bool:
                 raise web.HTTPError(403)
             if not self.authorizer.is_authorized(self, user, "read", "contents"):
                 raise web.HTTPError(403)
+            # A board changes like its notebook's files: someone who may only read them follows the
+            # board but does not change it.
+            board_room = f":{BOARD_CONTENT_TYPE}:" in self.request.path
+            self._read_only = board_room and not self.authorizer.is_authorized(self, user, "write", "contents")
             await super().prepare()
+
+        async def on_message(self, message: Any) -> Any:
+            if (
+                self._read_only
+                and isinstance(message, bytes)
+                and len(message) > 1
+                and message[0] == YMessageType.SYNC
+                and message[1] in (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE)
+            ):
+                return None
+            return await super().on_message(message)
 
     found = False
     for rule in _rules(web_app):
