@@ -178,6 +178,62 @@ def _summary_generic(spec: dict[str, Any], data: dict[str, Any]) -> str:
     return head + (": " + ", ".join(facts) + "." if facts else ".")
 
 
+def _summary_drift(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    cols = [c for c in data.get("columns") or [] if isinstance(c, dict)]
+    moved = [c for c in cols if c.get("significant")]
+    names = spec["variables"]
+    head = f"Drift of {names[0]} against {names[1] if len(names) > 1 else 'its reference'}"
+    rows = f" ({_number(_num(data.get('filtered_current')))} and {_number(_num(data.get('filtered_reference')))} rows)"
+    if not moved:
+        return f"{head}{rows}: no column of {len(cols)} moved significantly."
+    top = sorted(moved, key=lambda c: -(_num(c.get("statistic")) or 0))[:3]
+    listed = ", ".join(f"{_text(c.get('column'))} ({_text(c.get('measure'))} {_number(_num(c.get('statistic')))})" for c in top)
+    return f"{head}{rows}: {len(moved)} of {len(cols)} columns moved; most: {listed}."
+
+
+def _summary_subgroups(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    overall = data.get("overall") if isinstance(data.get("overall"), dict) else {}
+    metric = _text(data.get("metric"))
+    worse = [s for s in data.get("slices") or [] if isinstance(s, dict) and s.get("significant")]
+    text = f"Subgroups of {spec['variables'][0]} on {', '.join(spec['variables'][1:]) or 'its data'}{_rows(data)}: {metric} {_number(_num(overall.get('value')))} overall"
+    if worse:
+        w = worse[0]
+        text += f"; {len(worse)} slice(s) significantly worse, e.g. {_text(w.get('label'))} ({metric} {_number(_num(w.get('value')))}, {_number(_num(w.get('n')))} rows)"
+    return text + "."
+
+
+def _summary_label_issues(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    return (
+        f"Label issues of {_text(data.get('label'))} for {spec['variables'][0]}{_rows(data)}: "
+        f"{_number(_num(data.get('issues_total')))} rows whose label the model doubts "
+        f"({100 * (_num(data.get('fraction')) or 0):.1f}%, {_text(data.get('method')).replace('_', ' ')})."
+    )
+
+
+def _summary_embedding(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    color = data.get("color") if isinstance(data.get("color"), dict) else {}
+    by = f", coloured by {_text(color.get('name'))}" if color.get("name") else ""
+    return (
+        f"Embedding map of {spec['variables'][0]}{_rows(data)}: {_text(data.get('method')).upper()} of "
+        f"{_text(data.get('source'))}{by}."
+    )
+
+
+def _summary_outliers(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    rows = [o for o in data.get("outliers") or [] if isinstance(o, dict)]
+    text = f"Outliers of {spec['variables'][0]}{_rows(data)}: {len(rows)} rows most unlike the others"
+    if rows:
+        text += f"; the first (index {_text(rows[0].get('index'))}) because of {_text((rows[0].get('because') or [])[:3])}"
+    return text + "."
+
+
+def _summary_model_card(spec: dict[str, Any], data: dict[str, Any]) -> str:
+    kind = str(data.get("type") or "").rsplit(".", 1)[-1]
+    splits = [s for s in data.get("splits") or [] if isinstance(s, dict) and _num(s.get("accuracy")) is not None]
+    scores = ", ".join(f"accuracy {_number(_num(s.get('accuracy')))} on {_text(s.get('features'))}" for s in splits[:3])
+    return f"Model card of {spec['variables'][0]}: {kind} ({_text(data.get('task'))}, {_number(_num(data.get('n_features')))} feature(s))" + (f"; {scores}." if scores else ".")
+
+
 _SUMMARIES: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
     "summary": _summary_summary,
     "distribution": _summary_distribution,
@@ -185,6 +241,12 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
     "duplicates": _summary_duplicates,
     "missing": _summary_missing,
     "correlations": _summary_correlations,
+    "drift": _summary_drift,
+    "subgroups": _summary_subgroups,
+    "label_issues": _summary_label_issues,
+    "embedding": _summary_embedding,
+    "outliers": _summary_outliers,
+    "model_card": _summary_model_card,
 }
 
 
@@ -276,7 +338,10 @@ def _heat(value: float, peak: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _svg_matrix(spec: dict[str, Any], matrix: list[Any], rows: list[Any], cols: list[Any], label: str, signed: bool) -> str | None:
+def _svg_matrix(
+    spec: dict[str, Any], matrix: list[Any], rows: list[Any], cols: list[Any], label: str, signed: bool,
+    axes: tuple[str, str] | None = None,
+) -> str | None:
     n, m = len(matrix), len(matrix[0]) if matrix and isinstance(matrix[0], list) else 0
     if n == 0 or m == 0 or n > 40 or m > 40:
         return None
@@ -300,6 +365,9 @@ def _svg_matrix(spec: dict[str, Any], matrix: list[Any], rows: list[Any], cols: 
     for j in range(m):
         x, y = left + j * cell + cell / 2, top - 6
         body.append(f'<text x="{x:.1f}" y="{y}" transform="rotate(-45 {x:.1f} {y})" fill="{INK}">{_esc(str(_text(cols[j]))[:12])}</text>')
+    if axes is not None:
+        body.append(f'<text x="{left + m * cell / 2:.1f}" y="12" text-anchor="middle" fill="{MUTED}">{_esc(axes[1])}</text>')
+        body.append(f'<text x="12" y="{top + n * cell / 2:.1f}" transform="rotate(-90 12 {top + n * cell / 2:.1f})" text-anchor="middle" fill="{MUTED}">{_esc(axes[0])}</text>')
     return _svg(width, height, body, label)
 
 
@@ -308,7 +376,7 @@ def _svg_confusion(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
     if not isinstance(matrix, list) or not isinstance(classes, list):
         return None
     labels = classes + (["other"] if len(matrix) > len(classes) else [])
-    return _svg_matrix(spec, matrix, labels, labels, summary_text(spec, data), False)
+    return _svg_matrix(spec, matrix, labels, labels, summary_text(spec, data), False, ("actual", "predicted"))
 
 
 def _svg_correlations(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
@@ -335,11 +403,69 @@ def _svg_missing(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
     return _svg(width, height, body, summary_text(spec, data))
 
 
+def _floats(text: Any, n: int) -> list[float] | None:
+    """Little-endian float32 values from base64 (the embedding's points), or None."""
+    import base64
+    import struct
+
+    if not isinstance(text, str):
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    if len(raw) < 4 * n:
+        return None
+    return list(struct.unpack(f"<{n}f", raw[: 4 * n]))
+
+
+def _svg_embedding(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
+    points = data.get("points") if isinstance(data.get("points"), dict) else None
+    n = int(_num(points.get("count")) or 0) if points else 0
+    if not points or n <= 0:
+        return None
+    xs, ys = _floats(points.get("x"), n), _floats(points.get("y"), n)
+    if xs is None or ys is None:
+        return None
+    codes: list[int] | None = None
+    if isinstance(points.get("c"), str):
+        import base64
+
+        try:
+            raw = base64.b64decode(points["c"], validate=True)
+            codes = list(raw[:n]) if len(raw) >= n else None
+        except ValueError:
+            codes = None
+    step = max(1, -(-n // 1000))  # at most 1,000 dots: a picture, not the data
+    finite = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
+    if not finite:
+        return None
+    x0, x1 = min(p[0] for p in finite), max(p[0] for p in finite)
+    y0, y1 = min(p[1] for p in finite), max(p[1] for p in finite)
+    size, pad = 360, 8
+    sx = (size - 2 * pad) / ((x1 - x0) or 1.0)
+    sy = (size - 2 * pad) / ((y1 - y0) or 1.0)
+    # One path per colour, a round dot per point ("M x y h0"): a few bytes each.
+    paths: dict[str, list[str]] = {}
+    for i in range(0, n, step):
+        x, y = xs[i], ys[i]
+        if not (math.isfinite(x) and math.isfinite(y)):
+            continue
+        color = PALETTE[codes[i] % len(PALETTE)] if codes is not None else ACCENT
+        paths.setdefault(color, []).append(f"M{pad + (x - x0) * sx:.1f} {size - pad - (y - y0) * sy:.1f}h0")
+    body = [
+        f'<path d="{"".join(d)}" stroke="{color}" stroke-opacity="0.7" stroke-width="3.5" stroke-linecap="round" fill="none"/>'
+        for color, d in paths.items()
+    ]
+    return _svg(size, size, body, summary_text(spec, data))
+
+
 _CHARTS: dict[str, Callable[[dict[str, Any], dict[str, Any]], str | None]] = {
     "distribution": _svg_distribution,
     "confusion": _svg_confusion,
     "correlations": _svg_correlations,
     "missing": _svg_missing,
+    "embedding": _svg_embedding,
 }
 
 
