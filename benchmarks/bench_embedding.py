@@ -131,7 +131,7 @@ def browser_side(payloads: Path) -> dict[str, Any]:
 
 
 def report(kernel: dict[str, Any], browser: dict[str, Any]) -> None:
-    print(f"chromium WebGL: {browser.get('webgl')}")
+    print(f"chromium WebGL: {browser.get('webgl')}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("\nKernel side (in-process):")
     for name, item in kernel.items():
         line = (f"  {item['rows']:>11,} rows: {item['mode']:<6} cold {item['cold_s']:.3f} s (PCA + payload), "
