@@ -198,6 +198,12 @@ test.describe('Pins', () => {
       timeout: PANEL_TIMEOUT
     });
 
+    // Pin board: one cell per view, in the board's order, below the active cell.
+    await panel(page).locator('.jp-SymphonyBoard-pin').click();
+    await expect(page.locator('.jp-Cell .jp-SymphonyPin')).toHaveCount(2, { timeout: PANEL_TIMEOUT });
+    await expect(page.locator('.jp-Cell').nth(1)).toContainText('symphony_lab.show(people, "summary")');
+    await expect(page.locator('.jp-Cell').nth(2)).toContainText('symphony_lab.show(people, "distribution"');
+
     const downloading = page.waitForEvent('download');
     await panel(page).locator('.jp-SymphonyBoard-export').click();
     const download = await downloading;
