@@ -130,12 +130,13 @@ export function payloadView(payload: IPinPayload, id: string): IBoardView {
     component: payload.spec.component,
     variables: payload.spec.variables,
     params: payload.spec.params,
+    state: payload.spec.state as unknown as JSONObject,
     data: payload.data,
     fingerprints: payload.fingerprints ?? [],
     execution_count: payload.provenance.execution_count,
     elapsed_ms: null,
     cached: false
-  } as IViewResult;
+  };
   return {
     id,
     component: payload.spec.component,
@@ -146,7 +147,7 @@ export function payloadView(payload: IPinPayload, id: string): IBoardView {
     result,
     error: null,
     state: payload.spec.state
-  } as IBoardView;
+  };
 }
 
 /**

@@ -107,6 +107,8 @@ function PinnedOne(props: IOneProps): JSX.Element {
     key: string;
     result: IViewResult | null;
     error: string | null;
+    /** Asked again; `result` is the previous answer meanwhile. */
+    pending: boolean;
   } | null>(null);
 
   // Keep the kernel watched while a live output is shown.
@@ -141,16 +143,17 @@ function PinnedOne(props: IOneProps): JSX.Element {
       params: spec.params,
       state
     };
-    setAnswer(a => (a && a.key === key ? a : { key, result: a?.result ?? null, error: null }));
+    setAnswer(a => ({ key, result: a?.result ?? null, error: null, pending: true }));
     catalogs.client
       .fetchView(kernelId, request, controller.signal)
-      .then(result => setAnswer({ key, result, error: null }))
+      .then(result => setAnswer({ key, result, error: null, pending: false }))
       .catch(reason => {
         if (!controller.signal.aborted) {
           setAnswer({
             key,
             result: null,
-            error: reason instanceof Error ? reason.message : String(reason)
+            error: reason instanceof Error ? reason.message : String(reason),
+            pending: false
           });
         }
       });
@@ -165,11 +168,13 @@ function PinnedOne(props: IOneProps): JSX.Element {
   if (live && catalogs) {
     board = catalogs.board;
     mode = 'live';
-    if (answer?.key === key && answer.result) {
+    if (answer?.result) {
+      // The latest answer (the previous one while the new one computes).
       view = { ...base, result: answer.result, state };
-    } else if (answer?.key === key && answer.error) {
+    }
+    if (answer?.key === key && answer.error) {
       status = ctx.trans.__('Could not compute this view live: %1. The snapshot is shown.', answer.error);
-    } else {
+    } else if (!answer || answer.key !== key || answer.pending) {
       status = ctx.trans.__('computing…');
     }
   }
@@ -223,6 +228,10 @@ export function WidgetViews(props: {
   const variables = payloads.flatMap(p => p.spec.variables);
   const live = payloads.length > 0 && canLink(ctx, kernelId, variables);
   const sendStates = (state: IBoardState): void => {
+    send.current(state);
+  };
+  const send = React.useRef<(state: IBoardState) => void>(() => undefined);
+  send.current = (state: IBoardState): void => {
     const specs = payloads.map(p => p.spec);
     model.set(
       'states',
