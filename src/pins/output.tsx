@@ -131,9 +131,11 @@ function PinnedOne(props: IOneProps): JSX.Element {
         v => catalog.variables.find(x => x.name === v)?.fingerprint ?? null
       )
     : null;
-  const key = live ? stableStringify({ state, fingerprints, kernelId }) : '';
+  // A busy kernel is not queued behind: ask once it is idle again (as the board does).
+  const idle = catalog?.state === 'idle';
+  const key = live ? stableStringify({ state, fingerprints, kernelId, idle }) : '';
   React.useEffect(() => {
-    if (!live || !catalogs || !kernelId || !state) {
+    if (!live || !catalogs || !kernelId || !state || !idle) {
       return;
     }
     const controller = new AbortController();
@@ -172,7 +174,9 @@ function PinnedOne(props: IOneProps): JSX.Element {
       // The latest answer (the previous one while the new one computes).
       view = { ...base, result: answer.result, state };
     }
-    if (answer?.key === key && answer.error) {
+    if (!idle) {
+      status = ctx.trans.__('waiting for the kernel to be idle…');
+    } else if (answer?.key === key && answer.error) {
       status = ctx.trans.__('Could not compute this view live: %1. The snapshot is shown.', answer.error);
     } else if (!answer || answer.key !== key || answer.pending) {
       status = ctx.trans.__('computing…');

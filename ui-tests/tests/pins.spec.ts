@@ -184,6 +184,9 @@ test.describe('Pins', () => {
     });
     await expect(summary.locator('.jp-SymphonyPin-summary')).toContainText(/Summary of people: \d+ rows/);
     await saveScreenshot(shown, 'pins-show-widget.png');
+    // The same cards in the dark theme (theme variables only).
+    await page.theme.setDarkTheme();
+    await saveScreenshot(dist, 'pins-show-widget-dark.png', { scrollIntoView: true });
   });
 
   test('an exported board works offline from disk', async ({ page, tmpPath, browser }) => {
