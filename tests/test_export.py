@@ -119,7 +119,7 @@ def test_export_of_the_board_computes_its_open_views(frames: dict[str, Any], tmp
                                                  {"component": "summary", "variables": ["gone"]}]})
     try:
         with pytest.warns(UserWarning, match="summary of gone"):
-            path = symphony_lab.export(path=tmp_path / "board.html")
+            path = symphony_lab.export("board", tmp_path / "board.html")
     finally:
         board.receive({})
     page = Page()

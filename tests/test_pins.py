@@ -75,6 +75,7 @@ async def test_pin_bundle_validates_and_converts(kernel, user, wait_catalog, jp_
         ({"spec": "summary", "data": {}}, "spec must be an object"),
         ([1, 2], "must be an object"),
         ({"spec": {"component": "summary", "variables": ["df"]}, "data": {"x": "y" * (5 * 1024 * 1024)}}, "over the"),
+        ({"spec": {"component": "summary", "variables": ["df"], "state": {"filter": [{"column": "a", "op": "drop"}]}}, "data": {}}, "op must be"),
     ],
 )
 async def test_pin_refuses_bad_input(jp_fetch, body, message):

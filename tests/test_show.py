@@ -90,6 +90,21 @@ async def test_show_widget_round_trips_and_reads_everywhere(kernel, user):
     assert json.loads((await client.value("__import__('json').dumps(w.states)")).strip("'")) == [{"filter": [clause]}]
     assert "filter: sex in {f}" in (await client.value("w.views[0]['summary']")).lower()
 
+    # A state that is not one (from a browser: data, never trusted) gives the view an error, not a crash.
+    bad = client.client.session.msg(
+        "comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": {"states": [{"filter": [{"column": "sex", "op": "drop"}]}]}, "buffer_paths": []}}
+    )
+    client.client.shell_channel.send(bad)
+
+    def refused() -> Any:
+        for m in _iopub(client, "comm_msg"):
+            views = m["content"]["data"].get("state", {}).get("views")
+            if m["content"]["comm_id"] == comm_id and views and "error" in views[0]:
+                return views[0]["error"]
+        return None
+
+    assert "op must be 'range' or 'in'" in await _until(refused)
+
     # The output validates against nbformat and nbconvert renders its static fallback.
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell('symphony_lab.show(df, "distribution", column="age", bins=10)')
@@ -117,3 +132,6 @@ async def test_show_without_component_gives_top_suggestions(kernel, user):
     reply = await asyncio.wait_for(future, 30)
     assert reply["content"]["status"] == "error"
     assert "unknown component 'no_such_view'" in reply["content"]["evalue"]
+    future = client.submit('symphony_lab.show(df, "summary", filter=[{"column": "age", "op": "between"}])')
+    reply = await asyncio.wait_for(future, 30)
+    assert reply["content"]["status"] == "error" and "op must be 'range' or 'in'" in reply["content"]["evalue"]

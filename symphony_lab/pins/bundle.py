@@ -24,7 +24,6 @@ MIME_TYPE = "application/vnd.symphony-lab.view+json"
 PAYLOAD_VERSION = 1
 #: the largest data snapshot a bundle carries (JSON bytes); views are aggregates, far below this
 MAX_DATA_BYTES = 4 * 1024 * 1024
-_STATE_KEYS = ("filter", "selection", "groups")
 
 
 class PinError(ValueError):
@@ -53,6 +52,18 @@ def jsonable(value: Any, depth: int = 0) -> Any:
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
 
 
+def clean_state(state: Any) -> dict[str, Any]:
+    """A board state checked as the server checks a browser's (filter, selection, groups); PinError."""
+    from ..analysis import check_state
+    from ..components.base import ParamError
+
+    try:
+        clean = check_state(state if state is not None else {})
+    except ParamError as exc:
+        raise PinError(str(exc)) from None
+    return {"filter": clean.get("filter", []), **{k: clean[k] for k in ("selection", "groups") if k in clean}}
+
+
 def check_spec(spec: Any) -> dict[str, Any]:
     """A clean spec ``{component, variables, params, state}``; PinError when it is not one."""
     if not isinstance(spec, dict):
@@ -68,15 +79,7 @@ def check_spec(spec: Any) -> dict[str, Any]:
     params = spec.get("params") if spec.get("params") is not None else {}
     if not isinstance(params, dict):
         raise PinError("spec.params must be an object")
-    raw_state = spec.get("state") if spec.get("state") is not None else {}
-    if not isinstance(raw_state, dict):
-        raise PinError("spec.state must be an object")
-    state: dict[str, Any] = {"filter": raw_state.get("filter") or []}
-    if not isinstance(state["filter"], list):
-        raise PinError("spec.state.filter must be a list of clauses")
-    for key in ("selection", "groups"):
-        if isinstance(raw_state.get(key), dict):
-            state[key] = raw_state[key]
+    state = clean_state(spec.get("state"))
     return {
         "component": component,
         "variables": list(variables),

@@ -144,9 +144,9 @@ def _board_payloads() -> list[dict[str, Any]]:
 
 
 def export(views: Any = None, path: str | os.PathLike[str] = "report.html", title: str | None = None) -> Path:
-    """Write ``views`` (a show() widget, a list of them, or None for the views open on the board) as one
+    """Write ``views`` (a show() widget, a list of them, or None / ``"board"`` for the views open on the board) as one
     self-contained HTML file at ``path``; returns the path written."""
-    payloads = _board_payloads() if views is None else _payloads_of(views)
+    payloads = _board_payloads() if views is None or views == "board" else _payloads_of(views)
     if not payloads:
         raise ExportError("there is no view to export: open views on the board, or pass show() results")
     payloads = [jsonable(p) for p in payloads]

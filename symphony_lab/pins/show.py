@@ -15,14 +15,13 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
-from .bundle import MIME_TYPE, PinError, jsonable, make_bundle, now_iso, pin_payload, provenance
+from .bundle import MIME_TYPE, PinError, clean_state, jsonable, make_bundle, now_iso, pin_payload, provenance
 
 #: how many suggestions ``show(obj)`` without a component shows
 TOP_SUGGESTIONS = 3
 #: the version of the widget's model and view (the protocol between this class and src/pins/widget.tsx,
 #: registered under the same number there), independent of the package's version
 WIDGET_VERSION = "1.0.0"
-_STATE_KEYS = ("filter", "selection", "groups")
 
 
 def _user_namespace() -> dict[str, Any]:
@@ -50,18 +49,16 @@ def name_of(obj: Any, namespace: dict[str, Any], taken: set[str]) -> str:
 
 
 def _state(filter: Any = None, selection: Any = None, groups: Any = None) -> dict[str, Any]:
-    if filter is not None and not isinstance(filter, list):
-        raise TypeError("filter must be a list of clauses, e.g. [{'column': 'age', 'op': 'range', 'min': 0, 'max': 30}]")
-    state: dict[str, Any] = {"filter": list(filter or [])}
+    """The state to compute with, checked like a browser's: ValueError says what is wrong."""
+    state: dict[str, Any] = {"filter": filter if filter is not None else []}
     if selection is not None:
-        if not isinstance(selection, dict):
-            raise TypeError("selection must be a dict (as the board made it)")
         state["selection"] = selection
     if groups is not None:
-        if not isinstance(groups, dict) or not isinstance(groups.get("column"), str):
-            raise TypeError("groups must be {'column': name}")
         state["groups"] = groups
-    return state
+    try:
+        return clean_state(state)
+    except PinError as exc:
+        raise ValueError(f"symphony_lab.show(): {exc}") from None
 
 
 def compute_view(namespace: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
@@ -137,9 +134,9 @@ class SymphonyView(widgets.DOMWidget):
             return
         views = []
         for spec, state in zip(self._specs, states):
-            clean = {k: state[k] for k in _STATE_KEYS if isinstance(state, dict) and k in state}
-            spec["state"] = {"filter": clean.get("filter") or [], **{k: v for k, v in clean.items() if k != "filter"}}
+            # States come from a browser: checked as the server checks a board's.
             try:
+                spec["state"] = clean_state(state)
                 views.append(compute_view(self._namespace, spec))
             except PinError as exc:
                 views.append({"spec": jsonable(spec), "error": str(exc)})
