@@ -4,4 +4,5 @@ import './collab.css';
 import './views.css';
 import './progress.css';
 import './embedding.css';
+import './models.css';
 import './pins.css';

@@ -99,14 +99,21 @@ describe('subgroups', () => {
       'Accuracy 0.88 overall on 6,000 rows (95%: 0.87 to 0.89); 1 of the subgroups below are worse beyond doubt.'
     );
     const rows = $$('.jp-SymphonyView-slices tbody tr');
-    expect(rows.map(r => r.querySelector('.jp-SymphonyView-sliceLabel')?.textContent)).toEqual([
+    expect(rows.map(r => r.querySelector('.jp-SymphonyView-sliceLabel')?.getAttribute('aria-label'))).toEqual([
       'sex=F & age>75',
       `${HOSTILE}=a`
     ]);
     expect(rows.map(r => r.getAttribute('data-significant'))).toEqual(['true', 'false']);
     expect(host.querySelector('img')).toBeNull();
-    const first = rows[0].querySelectorAll('td');
-    expect(Array.from(first).slice(0, 4).map(td => td.textContent)).toEqual(['1', 'sex=F & age>75', '214', '0.61']);
+    const first = Array.from(rows[0].querySelectorAll('td'));
+    expect(rows[0].getAttribute('data-rank')).toBe('1');
+    expect([first[0].querySelector('.jp-SymphonyView-sliceLabel'), first[1], first[2]].map(td => td?.textContent)).toEqual([
+      'sex=F &age>75',
+      '214',
+      '0.61'
+    ]);
+    // one condition a line
+    expect($$('tbody tr:first-child .jp-SymphonyView-condition').map(c => c.textContent)).toEqual(['sex=F &', 'age>75']);
     // the bar: value, interval and the overall line on a 0..1 scale
     const svg = rows[0].querySelector('svg')!;
     expect(svg.querySelector('.jp-SymphonyView-intervalFill')?.getAttribute('width')).toBe('61');
@@ -156,7 +163,7 @@ describe('subgroups', () => {
     expect(board.views.find(v => v.id === view.id)?.params).toEqual({ column: 'plan' });
     expect($$('.jp-SymphonyView-subhead').map(h => h.textContent)).toEqual(['Where the model is worst', 'By plan']);
     const tables = $$('.jp-SymphonyView-slices');
-    expect(Array.from(tables[1].querySelectorAll('.jp-SymphonyView-sliceLabel')).map(td => td.textContent)).toEqual([
+    expect(Array.from(tables[1].querySelectorAll('.jp-SymphonyView-sliceLabel')).map(td => td.getAttribute('aria-label'))).toEqual([
       'plan=basic',
       'plan missing'
     ]);

@@ -199,6 +199,12 @@ export function scaleMax(data: ISubgroupsData): number {
   return most > 0 ? most * 1.05 : 1;
 }
 
+/** A slice's label cut into its conditions (one line each in a narrow card). */
+export function conditionTexts(slice: ISlice): string[] {
+  const parts = slice.label.split(' & ');
+  return parts.length === slice.conditions.length ? parts : [slice.label];
+}
+
 /** Whether two lists of conditions are the same slice. */
 export function sameSlice(a: unknown, b: Condition[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -263,21 +269,22 @@ function SliceTable(props: {
 }): JSX.Element {
   const { data, items, caption, selected, onSelect, trans, ranked } = props;
   const max = scaleMax(data);
-  const metric = data.task === 'classifier' ? trans.__('Accuracy') : trans.__('MAE');
+  const metric = data.task === 'classifier' ? trans.__('Acc.') : trans.__('MAE');
+  const metricTitle = data.task === 'classifier' ? trans.__('Accuracy') : trans.__('Mean absolute error');
   return (
     <div className="jp-SymphonyView-tableScroll" tabIndex={0} role="region" aria-label={caption}>
       <table className="jp-SymphonyView-table jp-SymphonyView-slices">
         <caption className="jp-SymphonyView-srOnly">{caption}</caption>
         <thead>
           <tr>
-            {ranked ? <th scope="col">#</th> : null}
-            <th scope="col">{trans.__('Subgroup')}</th>
-            <th scope="col">{trans.__('Rows')}</th>
-            <th scope="col">{metric}</th>
-            {data.task === 'regressor' ? <th scope="col">{trans.__('RMSE')}</th> : null}
-            <th scope="col" className="jp-SymphonyView-intervalHead">
-              {trans.__('95% interval, overall line')}
+            <th scope="col" title={trans.__('The bar: the metric, its 95% interval, and the overall line')}>
+              {trans.__('Subgroup')}
             </th>
+            <th scope="col">{trans.__('Rows')}</th>
+            <th scope="col" title={metricTitle}>
+              {metric}
+            </th>
+            {data.task === 'regressor' ? <th scope="col">{trans.__('RMSE')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -286,6 +293,7 @@ function SliceTable(props: {
             return (
               <tr
                 key={`${i}:${s.label}`}
+                data-rank={ranked ? i + 1 : undefined}
                 className="jp-SymphonyView-selectable"
                 data-significant={s.significant ? 'true' : 'false'}
                 aria-selected={isSelected}
@@ -299,16 +307,21 @@ function SliceTable(props: {
                   }
                 }}
               >
-                {ranked ? <td className="jp-SymphonyView-rank">{i + 1}</td> : null}
-                <td className="jp-SymphonyView-sliceLabel">{s.label}</td>
+                <td className="jp-SymphonyView-sliceCell">
+                  <span className="jp-SymphonyView-sliceLabel" aria-label={s.label}>
+                    {conditionTexts(s).map((text, j, all) => (
+                      <span key={j} className="jp-SymphonyView-condition">
+                        {j < all.length - 1 ? `${text} &` : text}
+                      </span>
+                    ))}
+                  </span>
+                  <IntervalBar data={data} slice={s} max={max} trans={trans} />
+                </td>
                 <td className="jp-SymphonyView-number">{formatInteger(s.n)}</td>
                 <td className="jp-SymphonyView-number">{metricText(data, s.value)}</td>
                 {data.task === 'regressor' ? (
                   <td className="jp-SymphonyView-number">{metricText(data, s.rmse)}</td>
                 ) : null}
-                <td>
-                  <IntervalBar data={data} slice={s} max={max} trans={trans} />
-                </td>
               </tr>
             );
           })}

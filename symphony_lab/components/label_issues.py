@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .base import Component, Context, Finding, ParamError, Suggestion
-from .confusion import _pairing_task, class_label, group_columns, model_params, scored_for
+from .confusion import _pairing_task, class_label, group_columns, model_params
+from .subgroups import fingerprint_of, scored_cached, scored_in_background
 
 PROFILE_BUDGET_S = 3.0  # cross-validation the background profile may afford
 PROFILE_MAX_ROWS = 20_000  # rows the background profile cross-validates (a fixed-seed sample beyond)
@@ -60,15 +61,6 @@ def _remember(store: "OrderedDict[Any, Any]", key: Any, value: Any) -> None:
         store.popitem(last=False)
 
 
-def fingerprint_of(value: Any) -> str | None:
-    """The catalog's fingerprint of a value (default options, as a view request has them), for the
-    caches of work done outside a view request (a pairing's profile, a selection)."""
-    from ..kernel.analysis import _fingerprint
-    from ..kernel.catalog import CatalogOptions
-
-    return _fingerprint(value, CatalogOptions())
-
-
 def _fingerprints(objects: Sequence[Any], fingerprint: Any) -> tuple[Any, ...] | None:
     fp = fingerprint or fingerprint_of
     prints = tuple(fp(o) for o in objects)
@@ -96,8 +88,12 @@ def out_of_fold(s: Any, folds: int, budget: float) -> tuple[Any | None, int, flo
     out = np.full((s.rows, len(s.classes)), np.nan)
     where = {str(class_label(c)): i for i, c in enumerate(s.classes)}
     splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0)
+    from threadpoolctl import threadpool_limits
+
     start = time.perf_counter()
-    with warnings.catch_warnings():
+    # One BLAS/OpenMP thread: on a machine whose cores are busy (the user's own work, other kernels),
+    # OpenMP's spinning threads made one small fit 60 times slower here; folds are small fits.
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore")  # a class with fewer rows than folds, convergence: still useful
         for i, (fit_rows, test_rows) in enumerate(splitter.split(np.zeros(len(labelled)), codes[labelled])):
             fit_at, test_at = labelled[fit_rows], labelled[test_rows]
@@ -288,14 +284,17 @@ class LabelIssues(Component):
         issues, fraction = profile.get("issues"), profile.get("fraction")
         if not self._applies(pairing, context) or not issues or fraction is None:
             return []
-        if profile.get("method") == "model" and pairing.split != "test":
-            return []  # the model may have learnt these very labels: not evidence enough for a finding
+        if profile.get("method") != "out_of_fold":
+            # The model's own probabilities: on its training rows it may have learnt these very labels,
+            # and on held-out rows it confidently disagrees where it is blind as much as where labels are
+            # wrong (see Subgroups). Not evidence enough for a finding; the view still lists them.
+            return []
         if issues < 5 or fraction < 0.01:
             return []
         labels = _labels_name(pairing)
         if profile.get("sampled"):
             labels = f"a {profile.get('sample_rows', 0):,}-row sample of {labels}"
-        how = "out-of-fold probabilities" if profile.get("method") == "out_of_fold" else "the model's probabilities"
+        how = "out-of-fold probabilities"
         top = profile.get("top_pair")
         example = ""
         if top:
@@ -323,7 +322,7 @@ class LabelIssues(Component):
     # -- kernel side ------------------------------------------------------------------------------
 
     def _scored(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any] | None) -> Any:
-        s = scored_for(objects, params, state)
+        s = scored_cached(objects, params, state)
         if s.task != "classifier":
             raise ParamError("label issues are for classifiers; this looks like a regression (see Subgroup metrics)")
         return s
@@ -333,7 +332,9 @@ class LabelIssues(Component):
 
         from .subgroups import _sample_positions
 
-        s = self._scored(objects, params, None)
+        s = scored_in_background(objects, params)
+        if s.task != "classifier":
+            return {"task": s.task, "rows": s.rows}
         rows = s.rows
         if rows > PROFILE_MAX_ROWS:  # cheap: a sample, and the finding says so
             keep = np.zeros(rows, dtype=bool)

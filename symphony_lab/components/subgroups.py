@@ -36,6 +36,33 @@ OPS = ("eq", "missing", "range", "other")
 CHUNK = 1 << 16  # rows counted at a time: every temporary stays in the CPU's cache
 
 
+def fingerprint_of(value: Any) -> str | None:
+    """The catalog's fingerprint of a value (default options, as a view request has them), for the
+    caches of work done outside a view request (a pairing's profile, a selection)."""
+    from ..kernel.analysis import _fingerprint
+    from ..kernel.catalog import CatalogOptions
+
+    return _fingerprint(value, CatalogOptions())
+
+
+def scored_cached(objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any] | None = None) -> Any:
+    """``scored_for`` with the model's predictions taken from the kernel's cache (by fingerprints) also
+    outside a view request: a selection or a profile never predicts again what a view predicted."""
+    if state is None or "_fingerprint" not in state:
+        state = {**(state or {}), "_fingerprint": fingerprint_of}
+    return scored_for(objects, params, state)
+
+
+def scored_in_background(objects: Sequence[Any], params: dict[str, Any]) -> Any:
+    """``scored_cached`` for a background profile: with one BLAS/OpenMP thread, so that predicting never
+    fights the user's own work for the cores (OpenMP's spinning threads on busy cores made one small
+    scikit-learn call 60 times slower on a 2-core machine)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return scored_cached(objects, params)
+
+
 # -- conditions: what a slice is, evaluated on any frame --------------------------------------------
 
 
@@ -823,7 +850,7 @@ class Subgroups(Component):
     def profile_pairing(self, objects: Sequence[Any], params: dict[str, Any]) -> dict[str, Any] | None:
         import numpy as np
 
-        s = scored_for(objects, params)
+        s = scored_in_background(objects, params)
         out: dict[str, Any] = {"task": s.task, "rows": s.rows, "sampled": False}
         if s.rows > SAMPLE_FOR_FINDINGS:
             keep = np.zeros(s.rows, dtype=bool)
@@ -878,5 +905,5 @@ class Subgroups(Component):
     def select(self, objects: Sequence[Any], params: dict[str, Any], spec: dict[str, Any]) -> Any:
         """The rows of a slice: ``{"conditions": [{column, op: eq|missing|range|other, ...}]}``."""
         conditions = check_conditions(spec)
-        s = scored_for(objects, params)
+        s = scored_cached(objects, params)
         return s.frame.index[conditions_mask(s.frame, conditions)]
