@@ -30,5 +30,14 @@ page.on('pageerror', e => process.stderr.write(`[page error] ${e.message}\n`));
 await page.goto(`${base}/bench.html`);
 await page.waitForFunction(() => window.benchReady === true, null, { timeout: 120000 });
 const results = await page.evaluate(async () => window.runBench(), null);
+if (process.env.BENCH_SHOTS) {
+  // what the frames look like, for a person to check (not part of the figures)
+  for (const [which, zoom] of [['1m', 1], ['1m', 1.6], ['1m', 4], ['1m', 40], ['10m', 1]]) {
+    // zoomed at the left cluster of the upper row (where the planted data has one)
+    const info = await page.evaluate(([w, z]) => window.showFrame(w, z, 0.38, 0.28), [which, zoom]);
+    process.stderr.write(`[shot] ${which} zoom ${zoom}: ${JSON.stringify(info)}\n`);
+    await page.locator('#host').screenshot({ path: path.join(process.env.BENCH_SHOTS, `embedding-${which}-zoom${zoom}-${info.mode}.png`) });
+  }
+}
 process.stdout.write(JSON.stringify(results));
 await browser.close();

@@ -125,6 +125,9 @@ def browser_side(payloads: Path) -> dict[str, Any]:
         )
         if run.returncode != 0:
             raise SystemExit(f"the browser run failed:\n{run.stderr[-3000:]}")
+        for line in run.stderr.splitlines():
+            if line.startswith("[shot]"):
+                print(line)
         return json.loads(run.stdout)
     finally:
         server.shutdown()

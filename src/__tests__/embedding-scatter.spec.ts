@@ -190,6 +190,27 @@ describe('grid index', () => {
     expect(Array.from(grid.range([20, 30, 20, 30], new Uint32Array(2)))).toEqual([0, 0]);
   });
 
+  it('gives the runs of points of the cells in view, and only those', () => {
+    const runs = new Uint32Array(2 * 10);
+    const count = grid.visibleRuns([2, 3.5, 4.5, 6.5], runs);
+    expect(count).toBe(3); // rows 4, 5, 6
+    const inRuns = new Set<number>();
+    for (let r = 0; r < count; r++) {
+      for (let k = runs[2 * r]; k < runs[2 * r + 1]; k++) {
+        inRuns.add(grid.order[k]);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const inView = xs[i] >= 2 && xs[i] <= 3.5 && ys[i] >= 4.5 && ys[i] <= 6.5;
+      if (inView) {
+        expect(inRuns.has(i)).toBe(true);
+      }
+    }
+    // columns 2 and 3 of rows 4..6: 10 points per cell, nothing of the other columns
+    expect(inRuns.size).toBe(3 * 2 * 10);
+    expect(grid.visibleRuns([20, 30, 20, 30], runs)).toBe(0);
+  });
+
   it('finds the nearest point to the cursor', () => {
     const sx = new Float32Array(n);
     const sy = new Float32Array(n);
@@ -222,6 +243,19 @@ describe('density and colours', () => {
     const buffer = density.counts;
     density.ensure(2, 2);
     expect(density.counts).toBe(buffer); // no new buffers for the same size
+  });
+
+  it('spreads sparse points over a few pixels so that they stay visible', () => {
+    const palette = buildPalette(null, 'categorical');
+    const cam = fit([0, 4, 0, 4], 4, 4, 0);
+    const density = new ScreenDensity();
+    density.ensure(4, 4);
+    density.clear();
+    const n = density.add(new Float32Array([2]), new Float32Array([2]), new Uint8Array([1]), 0, 1, cam, palette, null, 2);
+    density.finish();
+    expect(n).toBe(1);
+    expect(Array.from(density.counts)).toEqual([0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
+    expect(density.image[(1 * 4 + 1) * 4]).toBe(palette[4]); // the second category's red
   });
 
   it('turns the kernel raster into an image: empty pixels transparent', () => {

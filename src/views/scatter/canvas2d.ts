@@ -15,8 +15,8 @@ export class Canvas2DRenderer implements IRenderer {
   private selected = new Uint8Array(0);
   private palette = new Uint8Array(256 * 4);
   private frame: ImageData | null = null;
-  private image: HTMLCanvasElement | null = null;
-  private imageData: ImageData | null = null;
+  private images: Array<HTMLCanvasElement | null> = [null, null];
+  private imageData: Array<ImageData | null> = [null, null];
   private ratio = 1;
 
   /** A renderer on `canvas`, or null when not even a 2D context is available (jsdom). */
@@ -109,33 +109,55 @@ export class Canvas2DRenderer implements IRenderer {
     this.ctx.putImageData(frame, 0, 0);
   }
 
-  setImage(pixels: Uint8Array, width: number, height: number): void {
-    if (!this.image || this.image.width !== width || this.image.height !== height) {
-      this.image = document.createElement('canvas');
-      this.image.width = width;
-      this.image.height = height;
+  drawSubset(
+    cam: ICamera,
+    xs: Float32Array,
+    ys: Float32Array,
+    cs: Uint8Array,
+    selected: Uint8Array,
+    count: number,
+    size: number,
+    alpha: number,
+    dim: boolean
+  ): void {
+    const { xs: x0, ys: y0, cs: c0, selected: s0 } = this;
+    this.setPoints(xs, ys, cs, selected);
+    this.drawPoints(cam, 0, count, size, alpha, dim);
+    this.setPoints(x0, y0, c0, s0);
+  }
+
+  setImage(pixels: Uint8Array, width: number, height: number, slot: 0 | 1 = 0): void {
+    let image = this.images[slot];
+    if (!image || image.width !== width || image.height !== height) {
+      image = document.createElement('canvas');
+      image.width = width;
+      image.height = height;
+      this.images[slot] = image;
     }
-    const ctx = this.image.getContext('2d');
+    const ctx = image.getContext('2d');
     if (!ctx) {
       return;
     }
-    if (!this.imageData || this.imageData.width !== width || this.imageData.height !== height) {
-      this.imageData = ctx.createImageData(width, height);
+    let data = this.imageData[slot];
+    if (!data || data.width !== width || data.height !== height) {
+      data = ctx.createImageData(width, height);
+      this.imageData[slot] = data;
     }
-    const data = this.imageData;
     // ImageData is not premultiplied: undo it
+    const out = data.data;
     for (let i = 0; i < pixels.length; i += 4) {
       const a = pixels[i + 3];
-      data.data[i] = a ? (pixels[i] * 255) / a : 0;
-      data.data[i + 1] = a ? (pixels[i + 1] * 255) / a : 0;
-      data.data[i + 2] = a ? (pixels[i + 2] * 255) / a : 0;
-      data.data[i + 3] = a;
+      out[i] = a ? (pixels[i] * 255) / a : 0;
+      out[i + 1] = a ? (pixels[i + 1] * 255) / a : 0;
+      out[i + 2] = a ? (pixels[i + 2] * 255) / a : 0;
+      out[i + 3] = a;
     }
     ctx.putImageData(data, 0, 0);
   }
 
-  drawImage(cam: ICamera, bounds: Bounds): void {
-    if (!this.image) {
+  drawImage(cam: ICamera, bounds: Bounds, slot: 0 | 1 = 0): void {
+    const image = this.images[slot];
+    if (!image) {
       return;
     }
     const r = this.ratio;
@@ -143,8 +165,8 @@ export class Canvas2DRenderer implements IRenderer {
     const x1 = toScreenX(cam, bounds[1]) * r;
     const y0 = toScreenY(cam, bounds[3]) * r;
     const y1 = toScreenY(cam, bounds[2]) * r;
-    this.ctx.imageSmoothingEnabled = false;
-    this.ctx.drawImage(this.image, x0, y0, x1 - x0, y1 - y0);
+    this.ctx.imageSmoothingEnabled = slot === 1;
+    this.ctx.drawImage(image, x0, y0, x1 - x0, y1 - y0);
   }
 
   finish(): void {
@@ -153,6 +175,6 @@ export class Canvas2DRenderer implements IRenderer {
 
   dispose(): void {
     this.frame = null;
-    this.image = null;
+    this.images = [null, null];
   }
 }

@@ -80,11 +80,40 @@ export class ScreenDensity {
     palette: Uint8Array,
     selected: Uint8Array | null
   ): number {
+    this.clear();
+    const inView = this.add(xs, ys, cs, start, end, cam, palette, selected);
+    this.finish();
+    return inView;
+  }
+
+  /** Start a new image. */
+  clear(): void {
+    this.counts.fill(0);
+    this.red.fill(0);
+    this.green.fill(0);
+    this.blue.fill(0);
+  }
+
+  /**
+   * Bin the points [start, end) (see accumulate); returns how many fell in
+   * view. `splat` > 1 spreads each point over splat × splat pixels (few
+   * points in view: they stay visible as dots, like drawn points).
+   */
+  add(
+    xs: Float32Array,
+    ys: Float32Array,
+    cs: Uint8Array,
+    start: number,
+    end: number,
+    cam: ICamera,
+    palette: Uint8Array,
+    selected: Uint8Array | null,
+    splat = 1
+  ): number {
     const { width: w, height: h, counts, red, green, blue } = this;
-    counts.fill(0);
-    red.fill(0);
-    green.fill(0);
-    blue.fill(0);
+    if (splat > 1) {
+      return this.addSplats(xs, ys, cs, start, end, cam, palette, selected, splat);
+    }
     const sx = cam.kx * (w / cam.width);
     const sy = cam.ky * (h / cam.height);
     const ox = w / 2 - cam.cx * sx;
@@ -122,6 +151,56 @@ export class ScreenDensity {
         inView++;
       }
     }
+    return inView;
+  }
+
+  private addSplats(
+    xs: Float32Array,
+    ys: Float32Array,
+    cs: Uint8Array,
+    start: number,
+    end: number,
+    cam: ICamera,
+    palette: Uint8Array,
+    selected: Uint8Array | null,
+    splat: number
+  ): number {
+    const { width: w, height: h, counts, red, green, blue } = this;
+    const sx = cam.kx * (w / cam.width);
+    const sy = cam.ky * (h / cam.height);
+    const ox = w / 2 - cam.cx * sx - splat / 2;
+    const oy = h / 2 + cam.cy * sy - splat / 2;
+    let inView = 0;
+    for (let k = start; k < end; k++) {
+      const fx = xs[k] * sx + ox;
+      const fy = oy - ys[k] * sy;
+      if (!(fx > -splat && fy > -splat && fx < w && fy < h)) {
+        continue;
+      }
+      const weight = selected && selected[k] === 0 ? 0.15 : 1;
+      const p = cs[k] * 4;
+      const x0 = Math.max(0, Math.floor(fx));
+      const y0 = Math.max(0, Math.floor(fy));
+      const x1 = Math.min(w, Math.floor(fx) + splat);
+      const y1 = Math.min(h, Math.floor(fy) + splat);
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const i = y * w + x;
+          counts[i] += weight;
+          red[i] += palette[p] * weight;
+          green[i] += palette[p + 1] * weight;
+          blue[i] += palette[p + 2] * weight;
+        }
+      }
+      inView++;
+    }
+    return inView;
+  }
+
+  /** Turn the bins into the image's pixels. */
+  finish(): void {
+    const counts = this.counts;
+    const { red, green, blue } = this;
     let max = 0;
     for (let i = 0; i < counts.length; i++) {
       max = counts[i] > max ? counts[i] : max;
@@ -142,7 +221,6 @@ export class ScreenDensity {
       image[o + 2] = blue[i] * f;
       image[o + 3] = 255 * a;
     }
-    return inView;
   }
 }
 

@@ -84,9 +84,14 @@ export class GLRenderer implements IRenderer {
   private points: WebGLProgram;
   private image: WebGLProgram;
   private buffers: { x: WebGLBuffer; y: WebGLBuffer; c: WebGLBuffer; s: WebGLBuffer; quad: WebGLBuffer };
+  /** Buffers of drawSubset (the points in view, compacted), and how many points they hold room for. */
+  private subset: { x: WebGLBuffer; y: WebGLBuffer; c: WebGLBuffer; s: WebGLBuffer; capacity: number };
   private palette: WebGLTexture;
-  private imageTexture: WebGLTexture;
-  private imageSize: [number, number] = [0, 0];
+  private imageTextures: [WebGLTexture, WebGLTexture];
+  private imageSizes: Array<[number, number]> = [
+    [0, 0],
+    [0, 0]
+  ];
   private count = 0;
   private pixel = new Uint8Array(4);
   private selectedLength = 0;
@@ -138,6 +143,7 @@ export class GLRenderer implements IRenderer {
     this.image = compile(gl, IMAGE_VS, IMAGE_FS);
     const buffer = () => gl.createBuffer()!;
     this.buffers = { x: buffer(), y: buffer(), c: buffer(), s: buffer(), quad: buffer() };
+    this.subset = { x: buffer(), y: buffer(), c: buffer(), s: buffer(), capacity: 0 };
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buffers.quad);
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
     const texture = () => {
@@ -150,7 +156,7 @@ export class GLRenderer implements IRenderer {
       return t;
     };
     this.palette = texture();
-    this.imageTexture = texture();
+    this.imageTextures = [texture(), texture()];
     const p = this.points;
     const q = this.image;
     this.loc = {
@@ -227,16 +233,65 @@ export class GLRenderer implements IRenderer {
     alpha: number,
     dim: boolean
   ): void {
-    const gl = this.gl;
-    const loc = this.loc;
     if (count <= 0 || start + count > this.count || this.selectedLength !== this.count) {
       return;
     }
+    this.draw(this.buffers, cam, start, count, size, alpha, dim);
+  }
+
+  drawSubset(
+    cam: ICamera,
+    xs: Float32Array,
+    ys: Float32Array,
+    cs: Uint8Array,
+    selected: Uint8Array,
+    count: number,
+    size: number,
+    alpha: number,
+    dim: boolean
+  ): void {
+    const b = this.subset;
+    if (count <= 0) {
+      return;
+    }
+    const grow = count > b.capacity;
+    this.upload(b.x, xs, count, grow);
+    this.upload(b.y, ys, count, grow);
+    this.upload(b.c, cs, count, grow);
+    this.upload(b.s, selected, count, grow);
+    if (grow) {
+      b.capacity = xs.length;
+    }
+    this.draw(b, cam, 0, count, size, alpha, dim);
+  }
+
+  /** The first `count` values into a buffer (all of the array, the buffer's new size, when it grows). */
+  private upload(buffer: WebGLBuffer, data: Float32Array | Uint8Array, count: number, grow: boolean): void {
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    if (grow) {
+      gl.bufferData(gl.ARRAY_BUFFER, data, gl.DYNAMIC_DRAW);
+    } else {
+      gl.bufferSubData(gl.ARRAY_BUFFER, 0, data.subarray(0, count));
+    }
+  }
+
+  private draw(
+    buffers: { x: WebGLBuffer; y: WebGLBuffer; c: WebGLBuffer; s: WebGLBuffer },
+    cam: ICamera,
+    start: number,
+    count: number,
+    size: number,
+    alpha: number,
+    dim: boolean
+  ): void {
+    const gl = this.gl;
+    const loc = this.loc;
     gl.useProgram(this.points);
-    this.attribute(loc.x, this.buffers.x, gl.FLOAT);
-    this.attribute(loc.y, this.buffers.y, gl.FLOAT);
-    this.attribute(loc.c, this.buffers.c, gl.UNSIGNED_BYTE);
-    this.attribute(loc.s, this.buffers.s, gl.UNSIGNED_BYTE);
+    this.attribute(loc.x, buffers.x, gl.FLOAT);
+    this.attribute(loc.y, buffers.y, gl.FLOAT);
+    this.attribute(loc.c, buffers.c, gl.UNSIGNED_BYTE);
+    this.attribute(loc.s, buffers.s, gl.UNSIGNED_BYTE);
     gl.uniform4fv(loc.t, clipTransform(cam, this.transform));
     gl.uniform1f(loc.size, size);
     gl.uniform1f(loc.dim, dim ? 1 : 0);
@@ -260,19 +315,26 @@ export class GLRenderer implements IRenderer {
   }
 
   /** Upload an RGBA image (premultiplied), reusing the texture's storage when the size is the same. */
-  setImage(pixels: Uint8Array, width: number, height: number): void {
+  setImage(pixels: Uint8Array, width: number, height: number, slot: 0 | 1 = 0): void {
     const gl = this.gl;
-    gl.bindTexture(gl.TEXTURE_2D, this.imageTexture);
-    if (this.imageSize[0] === width && this.imageSize[1] === height) {
+    gl.bindTexture(gl.TEXTURE_2D, this.imageTextures[slot]);
+    const size = this.imageSizes[slot];
+    if (size[0] === width && size[1] === height) {
       gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
     } else {
       gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-      this.imageSize = [width, height];
+      this.imageSizes[slot] = [width, height];
+    }
+    const pow2 = (width & (width - 1)) === 0 && (height & (height - 1)) === 0;
+    if (slot === 1 && pow2) {
+      // the overview is drawn smaller than it is: mipmaps average its pixels instead of skipping them
+      gl.generateMipmap(gl.TEXTURE_2D);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR_MIPMAP_LINEAR);
     }
   }
 
-  /** The current image over `bounds` (data coordinates) as seen through `cam`. */
-  drawImage(cam: ICamera, bounds: Bounds): void {
+  /** The image of a slot over `bounds` (data coordinates) as seen through `cam`. */
+  drawImage(cam: ICamera, bounds: Bounds, slot: 0 | 1 = 0): void {
     const gl = this.gl;
     const t = clipTransform(cam, this.transform);
     gl.useProgram(this.image);
@@ -287,7 +349,7 @@ export class GLRenderer implements IRenderer {
       bounds[3] * t[1] + t[3]
     );
     gl.activeTexture(gl.TEXTURE0);
-    gl.bindTexture(gl.TEXTURE_2D, this.imageTexture);
+    gl.bindTexture(gl.TEXTURE_2D, this.imageTextures[slot]);
     gl.uniform1i(this.loc.image, 0);
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     gl.disableVertexAttribArray(this.loc.corner);

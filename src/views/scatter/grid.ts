@@ -75,6 +75,34 @@ export class GridIndex {
   }
 
   /**
+   * The runs of points (in cell order) of the cells the view overlaps: one
+   * run per row of cells (a row's cells are contiguous), written as [start,
+   * end) pairs into `out` (length at least 2 × size). Returns the number of
+   * runs; empty runs are left out.
+   */
+  visibleRuns(view: Bounds, out: Uint32Array): number {
+    const b = this.bounds;
+    if (view[3] < b[2] || view[2] > b[3] || view[1] < b[0] || view[0] > b[1]) {
+      return 0;
+    }
+    const r0 = this.row(view[2]);
+    const r1 = this.row(view[3]);
+    const c0 = this.column(view[0]);
+    const c1 = this.column(view[1]);
+    let runs = 0;
+    for (let r = r0; r <= r1; r++) {
+      const start = this.starts[r * this.size + c0];
+      const end = this.starts[r * this.size + c1 + 1];
+      if (end > start) {
+        out[2 * runs] = start;
+        out[2 * runs + 1] = end;
+        runs++;
+      }
+    }
+    return runs;
+  }
+
+  /**
    * The point (position in cell order) nearest to (x, y) within `rx` × `ry`
    * data units (an ellipse: one screen radius), or -1. `xs`/`ys` are in cell order.
    */

@@ -45,13 +45,15 @@ export interface IScatterData {
   colorKind: PaletteKind;
 }
 
-export type FrameMode = 'points' | 'density' | 'raster' | 'empty';
+export type FrameMode = 'points' | 'density' | 'overview' | 'raster' | 'empty';
 
 export interface IFrameInfo {
   mode: FrameMode;
   /** Points binned or drawn this frame. */
   points: number;
   ms: number;
+  /** What a point costs to draw on this machine, as measured (ms). */
+  costPerPoint: number;
 }
 
 export interface IHover {
@@ -80,6 +82,10 @@ export interface IScatterOptions {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
+/** Points from which an overview image of all of them is kept (for frames that show most of the map). */
+const OVERVIEW_MIN_POINTS = 200_000;
+/** The overview's size in pixels (a power of two: mipmapped when drawn smaller). */
+const OVERVIEW_SIZE = 2048;
 const HOVER_RADIUS = 6;
 
 export class Scatter {
@@ -102,8 +108,16 @@ export class Scatter {
   private palette: Uint8Array;
   private rasterPixels: Uint8Array | null = null;
   private rasterUploaded = false;
+  /** Pixels per data unit of the overview image (null: none kept). */
+  private overview: { bounds: Bounds; kx: number; ky: number } | null = null;
   private polygon: number[] | null = null;
-  private range = new Uint32Array(2);
+  private runs = new Uint32Array(2 * 128);
+  private scratch = {
+    x: new Float32Array(0),
+    y: new Float32Array(0),
+    c: new Uint8Array(0),
+    s: new Uint8Array(0)
+  };
   private costPerPoint = 0; // ms, measured
   private frameRequest = 0;
   private hoverRequest = 0;
@@ -112,7 +126,7 @@ export class Scatter {
   private lassoMode = false;
   private resizeObserver: ResizeObserver | null = null;
   private disposed = false;
-  lastFrame: IFrameInfo = { mode: 'empty', points: 0, ms: 0 };
+  lastFrame: IFrameInfo = { mode: 'empty', points: 0, ms: 0, costPerPoint: 0 };
 
   constructor(parent: HTMLElement, options: IScatterOptions = {}) {
     this.options = options;
@@ -204,6 +218,7 @@ export class Scatter {
     }
     this.palette = buildPalette(this.element, this.data.colorKind);
     this.renderer?.setPalette(this.palette);
+    this.buildOverview();
     if (this.data.raster) {
       this.rasterPixels = rasterImage(
         this.data.raster.counts,
@@ -277,7 +292,7 @@ export class Scatter {
     const data = this.data;
     this.drawSelectionOutline();
     if (!renderer || !cam || !data || renderer.lost) {
-      this.lastFrame = { mode: 'empty', points: 0, ms: 0 };
+      this.lastFrame = { mode: 'empty', points: 0, ms: 0, costPerPoint: this.costPerPoint };
       return this.lastFrame;
     }
     const ratio = this.pixelRatio();
@@ -301,32 +316,67 @@ export class Scatter {
     } else if (this.grid && this.xs.length) {
       const view = visibleBounds(cam);
       const plain = this.options.alwaysPoints === true;
-      let start = 0;
-      let end = this.xs.length;
-      if (!plain) {
-        this.grid.range(view, this.range);
-        start = this.range[0];
-        end = this.range[1];
+      // the points in view: runs of the cell order, one per row of cells
+      const runs = plain ? 0 : this.grid.visibleRuns(view, this.runs);
+      let visible = 0;
+      for (let r = 0; r < runs; r++) {
+        visible += this.runs[2 * r + 1] - this.runs[2 * r];
       }
-      const count = end - start;
-      const fast = count * this.costPerPoint <= (this.options.budgetMs ?? 30);
-      if (plain || fast) {
-        renderer.drawPoints(cam, start, count, this.pointSize(count) * ratio, this.pointAlpha(count), dim);
+      const band = runs ? this.runs[2 * runs - 1] - this.runs[0] : 0;
+      const fast = visible * this.costPerPoint <= (this.options.budgetMs ?? 30);
+      const overview = this.overview;
+      const size = this.pointSize(visible) * ratio;
+      const alpha = this.pointAlpha(visible);
+      if (plain) {
+        renderer.drawPoints(cam, 0, this.xs.length, this.pointSize(this.xs.length) * ratio, this.pointAlpha(this.xs.length), dim);
+        mode = 'points';
+        drawn = this.xs.length;
+      } else if (fast) {
+        if (visible >= 0.6 * band) {
+          // most of the rows' points are in view: draw the band as it is in the buffer
+          renderer.drawPoints(cam, this.runs[0], band, size, alpha, dim);
+          drawn = band;
+        } else {
+          // zoomed in: copy the runs in view together and draw only them
+          this.ensureScratch(visible);
+          let at = 0;
+          for (let r = 0; r < runs; r++) {
+            const start = this.runs[2 * r];
+            const end = this.runs[2 * r + 1];
+            this.scratch.x.set(this.xs.subarray(start, end), at);
+            this.scratch.y.set(this.ys.subarray(start, end), at);
+            this.scratch.c.set(this.cs.subarray(start, end), at);
+            this.scratch.s.set(this.selected.subarray(start, end), at);
+            at += end - start;
+          }
+          renderer.drawSubset(cam, this.scratch.x, this.scratch.y, this.scratch.c, this.scratch.s, visible, size, alpha, dim);
+          drawn = visible;
+        }
         renderer.finish();
         mode = 'points';
-        drawn = count;
         const ms = performance.now() - started;
-        if (count >= 20_000) {
-          const cost = ms / count;
+        if (drawn >= 20_000) {
+          const cost = ms / drawn;
           this.costPerPoint = this.costPerPoint ? 0.7 * this.costPerPoint + 0.3 * cost : cost;
         }
+      } else if (overview && cam.kx <= overview.kx && cam.ky <= overview.ky) {
+        renderer.drawImage(cam, overview.bounds, 1);
+        mode = 'overview';
+        drawn = this.xs.length;
       } else {
         const cell = Math.max(1, Math.round(Math.min(cam.width, cam.height) / 512)); // CSS px per bin
         this.density.ensure(cam.width / cell, cam.height / cell);
         const binCam = { ...cam, width: this.density.width, height: this.density.height, kx: cam.kx / cell, ky: cam.ky / cell };
-        drawn = this.density.accumulate(
-          this.xs, this.ys, this.cs, start, end, binCam, this.palette, dim ? this.selected : null
-        );
+        this.density.clear();
+        const sel = dim ? this.selected : null;
+        const pixels = this.density.width * this.density.height;
+        const splat = visible < pixels / 64 ? 3 : visible < pixels / 16 ? 2 : 1;
+        for (let r = 0; r < runs; r++) {
+          drawn += this.density.add(
+            this.xs, this.ys, this.cs, this.runs[2 * r], this.runs[2 * r + 1], binCam, this.palette, sel, splat
+          );
+        }
+        this.density.finish();
         renderer.setImage(this.density.image, this.density.width, this.density.height);
         this.rasterUploaded = false;
         renderer.drawImage(cam, [
@@ -339,7 +389,7 @@ export class Scatter {
       }
     }
     renderer.finish();
-    this.lastFrame = { mode, points: drawn, ms: performance.now() - started };
+    this.lastFrame = { mode, points: drawn, ms: performance.now() - started, costPerPoint: this.costPerPoint };
     this.element.dataset.frame = mode;
     return this.lastFrame;
   }
@@ -408,6 +458,20 @@ export class Scatter {
     this.costPerPoint = (performance.now() - started) / count;
   }
 
+  /** Room for `count` points in the scratch arrays (they grow, never per frame once big enough). */
+  private ensureScratch(count: number): void {
+    if (this.scratch.x.length >= count) {
+      return;
+    }
+    const capacity = Math.max(count, this.scratch.x.length * 2, 1024);
+    this.scratch = {
+      x: new Float32Array(capacity),
+      y: new Float32Array(capacity),
+      c: new Uint8Array(capacity),
+      s: new Uint8Array(capacity)
+    };
+  }
+
   private applySelection(): void {
     if (this.polygon && this.xs.length) {
       polygonMask(this.xs, this.ys, this.polygon, this.selected);
@@ -415,6 +479,31 @@ export class Scatter {
       this.selected.fill(0);
     }
     this.renderer?.setSelected(this.selected);
+    this.buildOverview();
+  }
+
+  /**
+   * An image of every point binned at OVERVIEW_SIZE² over the grid's bounds,
+   * built once per data, selection and theme: a frame that shows most of the
+   * map (one screen pixel covering at least one of its pixels) draws it as
+   * one quad instead of binning the points again.
+   */
+  private buildOverview(): void {
+    const renderer = this.renderer;
+    const grid = this.grid;
+    this.overview = null;
+    if (!renderer || !grid || this.data?.raster || this.xs.length < OVERVIEW_MIN_POINTS) {
+      return;
+    }
+    const bounds = grid.bounds;
+    const cam = fit(bounds, OVERVIEW_SIZE, OVERVIEW_SIZE, 0);
+    const density = new ScreenDensity();
+    density.ensure(OVERVIEW_SIZE, OVERVIEW_SIZE);
+    density.accumulate(
+      this.xs, this.ys, this.cs, 0, this.xs.length, cam, this.palette, this.polygon ? this.selected : null
+    );
+    renderer.setImage(density.image, OVERVIEW_SIZE, OVERVIEW_SIZE, 1);
+    this.overview = { bounds, kx: cam.kx, ky: cam.ky };
   }
 
   private drawSelectionOutline(): void {
