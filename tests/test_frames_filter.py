@@ -52,3 +52,24 @@ def test_a_category_filter_matches_the_text_comparison():
         if None in values:
             as_text = as_text | df["city"].isna().to_numpy()
         assert (filter_mask(df, state) == as_text).all()
+
+
+@pytest.mark.parametrize("params", [{}, {"page": 7}, {"sort": "age"}, {"sort": "age", "descending": True, "page": 2}])
+def test_a_filtered_table_page_is_the_page_of_the_filtered_frame(params):
+    from symphony_lab.components.table import Table
+
+    df = _frame()
+    state = STATES[4]
+    table = Table()
+    checked = table.check_params(params)
+    got = table.compute([df], checked, state)
+    filtered = apply_filter(df, state)
+    assert got["filtered_rows"] == len(filtered)
+    start = checked["page"] * checked["page_size"]
+    if "sort" in params:
+        ordered = filtered.sort_values("age", ascending=not checked["descending"], kind="stable", na_position="last")
+        expected = ordered.iloc[start : start + checked["page_size"]]
+        assert [v for v in got["index"]] == [int(i) for i in expected.index]
+    else:
+        expected = filtered.iloc[start : start + checked["page_size"]]
+        assert got["index"] == [int(i) for i in expected.index]

@@ -33,18 +33,21 @@ class Table(Component):
         return Suggestion(self.name, (entry["name"],), 0.3, f"Browse the {rows:,} rows, sorted and filtered by the board")
 
     def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
         import pandas as pd
 
-        from ..kernel.frames import apply_filter, column_kind, json_value, resolve_column
+        from ..kernel.frames import column_kind, filter_mask, json_value, resolve_column
         from ..kernel.safe import safe_label
 
         (df,) = objects
-        filtered = apply_filter(df, state)
-        total = len(filtered)
+        mask = filter_mask(df, state)
+        kept = None if mask is None else np.flatnonzero(mask)
+        total = len(df) if kept is None else len(kept)
         size, page = params["page_size"], params["page"]
         start = page * size
         sort_label, descending = params.get("sort"), params["descending"]
         if sort_label:
+            filtered = df if kept is None else df.take(kept)
             try:
                 key = resolve_column(filtered, sort_label)
             except KeyError:
@@ -59,8 +62,10 @@ class Table(Component):
                 rows = picked.iloc[start:needed]
             else:
                 rows = filtered.sort_values(key, ascending=not descending, kind="stable", na_position="last").iloc[start : start + size]
-        else:
-            rows = filtered.iloc[start : start + size]
+        elif kept is None:
+            rows = df.iloc[start : start + size]
+        else:  # a page by position in the frame: the filtered frame is not copied
+            rows = df.take(kept[start : start + size])
         shown = list(df.columns[:MAX_COLUMNS])
         columns = [
             {"name": safe_label(c), "dtype": str(df[c].dtype), "kind": column_kind(df[c])}
