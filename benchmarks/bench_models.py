@@ -13,7 +13,7 @@
    (prediction differs from the label).
 
 Times are the best of ``--repeat`` runs, in-process (what the kernel spends). Usage:
-python benchmarks/bench_models.py [--rows 10000000] [--repeat 3] [--json out.json]
+python benchmarks/bench_models.py [--rows 10000000] [--label-rows 20000] [--flips 0.05] [--repeat 5] [--json out.json]
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--label-rows", type=int, default=20_000)
     parser.add_argument("--flips", type=float, default=0.05)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     result = {
