@@ -31,11 +31,23 @@ y_train = train["label"]                                           # a Series: 1
 """
 
 
-async def view(jp_fetch, kernel_id, body):
-    response = await jp_fetch(
-        "symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=json.dumps(body)
-    )
-    return json.loads(response.body)
+async def view(jp_fetch, kernel_id, body, patience: float = 30.0):
+    """POST a view. A 409 (the kernel is running a cell, or its catalog is being refreshed after one) is
+    asked again, as the board does, for up to ``patience`` seconds; any other error is raised."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            response = await jp_fetch(
+                "symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=json.dumps(body)
+            )
+            return json.loads(response.body)
+        except HTTPClientError as exc:
+            if exc.code != 409 or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
 
 
 async def suggestions(jp_fetch, kernel_id):
@@ -55,15 +67,19 @@ def planted(kernel, user, wait_catalog):
     return setup
 
 
-async def wait_findings(jp_fetch, kernel_id, predicate, tries=100):
+async def wait_findings(jp_fetch, kernel_id, predicate, timeout: float = 60.0):
+    """Suggestions once they satisfy ``predicate`` (profiles run when the kernel is idle, in the background)."""
     import asyncio
+    import time
 
-    for _ in range(tries):
+    deadline = time.monotonic() + timeout
+    while True:
         result = await suggestions(jp_fetch, kernel_id)
         if predicate(result):
             return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"suggestions never matched: {json.dumps(result)[:3000]}")
         await asyncio.sleep(0.1)
-    raise AssertionError(f"suggestions never matched: {json.dumps(result)[:3000]}")
 
 
 async def test_findings_name_the_planted_issues(planted, jp_fetch):

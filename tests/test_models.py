@@ -10,8 +10,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from .helpers import names
-from .test_components import view as post_view
-from .test_components import wait_findings
+from .test_components import view, wait_findings
 
 SETUP = """
 import numpy as np, pandas as pd
@@ -34,21 +33,6 @@ clf = LogisticRegression(max_iter=500).fit(X_train, y_train)
 y_pred = clf.predict(X_test)
 X_shifted = X_test.assign(c=X_test["c"] + 1.5)    # planted: c moved, a and b did not
 """
-
-
-async def view(jp_fetch, kernel_id, body, tries=50):
-    """POST a view; a 409 (the kernel is busy with a cell, or its catalog is being refreshed) is asked
-    again, as the board does."""
-    import asyncio
-
-    for _ in range(tries):
-        try:
-            return await post_view(jp_fetch, kernel_id, body)
-        except HTTPClientError as exc:
-            if exc.code != 409:
-                raise
-            await asyncio.sleep(0.1)
-    return await post_view(jp_fetch, kernel_id, body)
 
 
 @pytest.fixture

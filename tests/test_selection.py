@@ -104,7 +104,7 @@ async def test_python_reads_the_boards_selection_and_groups(kernel, user, wait_c
     await ws.write_message(json.dumps({"type": "state", "kernel_id": kernel_id, "state": state}))
     seen = await read_until(other, lambda m: m["type"] == "state")
     assert seen["state"]["selection"]["spec"] == {"group": group["id"]} and seen["state"]["groups"] == {"column": "b"}
-    for _ in range(100):
+    for _ in range(400):  # the kernel gets the state when it is idle
         await alice.run("import symphony_lab\nrows = list(symphony_lab.selection().index)")
         if await alice.value("rows") == "[11, 15]":
             break
