@@ -408,9 +408,12 @@ def stats(task: str, n: Any, total: Any, square: Any) -> list[dict[str, Any]]:
     return out
 
 
-def intervals(task: str, n: Any, total: Any, square: Any) -> tuple[Any, Any, Any, Any]:
-    """(metric, low, high, rmse or None): Wilson for accuracy, normal for the mean absolute error."""
+def intervals(task: str, n: Any, total: Any, square: Any, z: float = Z) -> tuple[Any, Any, Any, Any]:
+    """(metric, low, high, rmse or None): Wilson for accuracy, normal for the mean absolute error; 95%
+    unless ``z`` says otherwise."""
     import numpy as np
+
+    Z = z  # noqa: N806 (the interval's width, as the formulas name it)
 
     n = np.asarray(n, dtype=float)
     safe = np.maximum(n, 1)
@@ -452,6 +455,7 @@ class Candidate:
     high: float
     worse: float  # how much worse than overall at least (the interval's bound); > 0: significant
     gap: float  # how much worse than overall (point estimates)
+    rmse: float | None = None  # regressors
 
 
 def _badness(task: str, overall: float, value: Any, low: Any, high: Any) -> tuple[Any, Any]:
@@ -480,7 +484,7 @@ def search(
 
     def collect(cols: tuple[int, ...], n: Any, total: Any, square: Any, parents: list[Any]) -> None:
         nonlocal tried
-        value, low, high, _ = intervals(task, n, total, square)
+        value, low, high, rmse = intervals(task, n, total, square)
         worse, gap = _badness(task, overall, value, low, high)
         ok = (n >= min_support) & np.isfinite(worse)
         tried += int(ok.sum())
@@ -495,7 +499,7 @@ def search(
             conditions = [columns[c].conditions[int(i)] for c, i in zip(cols, idx)]
             found.append(
                 Candidate(conditions, int(n[flat]), float(value[flat]), float(low[flat]), float(high[flat]),
-                          float(worse[flat]), float(gap[flat]))
+                          float(worse[flat]), float(gap[flat]), None if rmse is None else float(rmse[flat]))
             )
 
     pair_metric: dict[tuple[int, int], Any] = {}
@@ -626,8 +630,26 @@ def find_slices(
     }
 
 
+def _significant_among(task: str, slice_: dict[str, Any], overall: float, tried: int) -> bool:
+    """Whether a slice is worse than overall beyond doubt among ``tried`` slices looked at: its interval
+    widened by a Bonferroni correction (95% over all of them) still excludes the overall value."""
+    from statistics import NormalDist
+
+    n, value = slice_["n"], slice_["value"]
+    if not n or value is None:
+        return False
+    z = NormalDist().inv_cdf(1 - 0.05 / (2 * max(tried, 1)))
+    rmse = slice_.get("rmse")
+    square = None if task == "classifier" else (rmse or 0.0) ** 2 * n
+    _, low, high, _ = intervals(task, [n], [value * n], None if square is None else [square], z=z)
+    worse, _ = _badness(task, overall, value, float(low[0]), float(high[0]))
+    return bool(worse > 0)
+
+
 def _slice_json(c: Candidate) -> dict[str, Any]:
+    extra = {} if c.rmse is None else {"rmse": _f(c.rmse)}
     return {
+        **extra,
         "label": slice_label(c.conditions),
         "conditions": c.conditions,
         "n": c.n,
@@ -796,7 +818,7 @@ class Subgroups(Component):
                 f"{metric} {_fmt(task, worst['value'])} on {worst['label']} (n={worst['n']:,}) against "
                 f"{_fmt(task, profile['overall'])} overall on {where}: where the model is worst"
             )
-            if worst.get("significant"):
+            if worst.get("significant_corrected", worst.get("significant")):
                 score = min(0.95, score + 0.1)
         else:
             reason = f"{pairing.reason}: where the model is worst"
@@ -806,7 +828,8 @@ class Subgroups(Component):
         """A slice significantly and clearly worse than overall (not on a training split)."""
         profile = context.pairing_profiles.get((self.name, pairing.variables)) or {}
         worst, overall, task = profile.get("worst"), profile.get("overall"), profile.get("task")
-        if not worst or overall is None or pairing.split == "train" or not worst.get("significant"):
+        significant = worst.get("significant_corrected", worst.get("significant")) if worst else False
+        if not worst or overall is None or pairing.split == "train" or not significant:
             return []
         if task == "classifier":
             clear = worst["gap"] >= 0.05
@@ -863,6 +886,10 @@ class Subgroups(Component):
         )
         out["overall"] = found["overall"]["value"]
         out["worst"] = found["slices"][0] if found["slices"] else None
+        if out["worst"] is not None and out["overall"] is not None:
+            out["worst"]["significant_corrected"] = _significant_among(
+                s.task, out["worst"], out["overall"], found["search"]["slices_tried"]
+            )
         return out
 
     def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
