@@ -49,9 +49,11 @@ def fitted(kernel, user, wait_catalog):
 
 async def test_the_model_is_paired_with_its_data_and_suggested(fitted, jp_fetch):
     kernel_id, _ = await fitted()
-    result = await wait_findings(
-        jp_fetch, kernel_id, lambda r: any(s["component"] == "confusion" and "accuracy" in s["reason"] for s in r["suggestions"])
-    )
+    def profiled(r):  # the model's test pairing and the precomputed predictions both profiled
+        reasons = {tuple(s["variables"]): s["reason"] for s in r["suggestions"] if s["component"] == "confusion"}
+        return "accuracy" in reasons.get(("clf", "X_test", "y_test"), "") and ("y_test", "y_pred") in reasons
+
+    result = await wait_findings(jp_fetch, kernel_id, profiled)
     confusion = [s for s in result["suggestions"] if s["component"] == "confusion"]
     first = confusion[0]
     assert first["variables"] == ["clf", "X_test", "y_test"]  # the test split first

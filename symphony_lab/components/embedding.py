@@ -669,6 +669,8 @@ class EmbeddingMap(Component):
     # -- server side ------------------------------------------------------------------------------
 
     def suggest(self, entries: Sequence[Entry], context: Context) -> Suggestion | None:
+        if len(entries) != 1:  # pairs of frames are drift's and leakage's; models come as pairings
+            return None
         (entry,) = entries
         if entry.get("kind") != "dataframe":
             return None
