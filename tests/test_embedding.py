@@ -232,3 +232,16 @@ async def test_suggested_for_a_frame_and_a_model_pairing(planted, jp_fetch):
     model = next(s for s in mine if s["variables"][0] == "clf")
     assert model["variables"][1] == "X" and model["params"]["color_by"] == "correct"
     assert "mistakes" in model["reason"]
+
+
+async def test_tsne_when_asked_fitted_on_a_sample_and_said_so(planted, jp_fetch):
+    kernel_id, _ = await planted()
+    body = {"component": "embedding", "variables": ["df"], "params": {"method": "tsne", "fit_rows": 300}}
+    data = (await view(jp_fetch, kernel_id, body))["data"]
+    assert data["method"] == "tsne" and data["fitted_rows"] == 300 and data["explained"] is None
+    x, y, _, index = points(data)
+    # only the rows t-SNE was fitted on have a point; the others are not drawn (and not in a lasso)
+    assert len(x) == 300 and data["rows"] == 3000 and len(set(index.tolist())) == 300
+    assert np.isfinite(x).all() and np.isfinite(y).all()
+    again = (await view(jp_fetch, kernel_id, {**body, "params": {**body["params"], "color_by": "none"}}))["data"]
+    assert np.array_equal(points(again)[0], x)  # cached, and seeded: the same map

@@ -112,7 +112,7 @@ test.describe('Embedding map', () => {
     await page.mouse.down();
     await page.mouse.move(b.x + b.width * 0.35, b.y + b.height * 0.55, { steps: 4 });
     await page.mouse.up();
-    await expect(scatter).toHaveAttribute('data-frame', /^(points|density)$/);
+    await expect(scatter).toHaveAttribute('data-frame', /^(points|overview|density)$/);
     await map.locator('.jp-SymphonyEmbedding-fit').click();
 
     await page.theme.setDarkTheme();

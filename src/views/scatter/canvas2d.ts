@@ -170,7 +170,8 @@ export class Canvas2DRenderer implements IRenderer {
   }
 
   finish(): void {
-    // canvas 2D draws synchronously
+    // a canvas may draw later (an accelerated one does): reading a pixel back waits for it
+    this.ctx.getImageData(0, 0, 1, 1);
   }
 
   dispose(): void {
