@@ -184,3 +184,22 @@ async def test_a_class_the_model_misses_is_a_finding(kernel, user, wait_catalog,
     assert finding["variables"] == ["y_test", "y_pred"] and finding["severity"] == "high"
     assert finding["message"].startswith("recall of class fox on y_test is 0.3")
     assert finding["evidence"]["class"] == "fox"
+
+
+def test_the_profile_of_many_predictions_samples_them():
+    """Above 200,000 rows the background profile counts a fixed sample (and says so)."""
+    import numpy as np
+    import pandas as pd
+
+    from symphony_lab.kernel.analysis import profile
+    from symphony_lab.kernel.catalog import CatalogOptions
+
+    rng = np.random.default_rng(0)
+    n = 300_000
+    truth = rng.integers(0, 3, n)
+    namespace = {"y_test": pd.Series(truth), "y_pred": pd.Series(np.where(rng.random(n) < 0.9, truth, (truth + 1) % 3))}
+    request = {"names": [], "pairs": [], "models": [{"component": "confusion", "variables": ["y_test", "y_pred"], "params": {}}]}
+    (item,) = profile(namespace, request, CatalogOptions())["models"]
+    result = item["result"]
+    assert result["sampled"] is True and result["rows"] == n
+    assert abs(result["accuracy"] - 0.9) < 0.01

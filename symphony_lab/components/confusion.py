@@ -38,6 +38,17 @@ def scored_for(objects: Sequence[Any], params: dict[str, Any], state: dict[str, 
         raise ParamError(str(exc)) from None
 
 
+def _in_background(work: Any) -> Any:
+    """Run ``work()`` with one BLAS/OpenMP thread when threadpoolctl is there (it comes with
+    scikit-learn): a background profile never fights the user's own work for the cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return work()
+    with threadpool_limits(1):
+        return work()
+
+
 def class_label(value: Any) -> Any:
     from ..kernel.frames import json_value
 
@@ -127,7 +138,7 @@ class ConfusionMatrix(Component):
 
         from ..kernel.models import is_model
 
-        s = scored_for(objects, params)
+        s = _in_background(lambda: scored_for(objects, params))
         # a model scores a sample of its data for findings (kernel/analysis.py PAIRING_SAMPLE_ROWS)
         total = len(objects[1]) if is_model(objects[0]) and len(objects) > 1 else s.rows
         out: dict[str, Any] = {"task": s.task, "rows": total}
@@ -135,8 +146,9 @@ class ConfusionMatrix(Component):
             return out
         sampled = s.rows > SAMPLE_FOR_FINDINGS or total > s.rows
         if s.rows > SAMPLE_FOR_FINDINGS:
-            rng = np.random.default_rng(0)
-            s = s.subset(np.sort(rng.choice(s.rows, SAMPLE_FOR_FINDINGS, replace=False)))
+            keep = np.zeros(s.rows, dtype=bool)
+            keep[np.random.default_rng(0).choice(s.rows, SAMPLE_FOR_FINDINGS, replace=False)] = True
+            s = s.subset(keep)
         matrix = _matrix(s.true_codes, s.pred_codes, len(s.classes))
         support = matrix.sum(axis=1)
         recall = np.divide(np.diag(matrix), support, out=np.zeros(len(support)), where=support > 0)
