@@ -57,6 +57,8 @@ let root: ReturnType<typeof createRoot>;
 let board: BoardModel;
 
 beforeEach(() => {
+  // jsdom has no canvas contexts; say so the way a browser without them does (null), without its warning
+  jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
   host = document.createElement('div');
   document.body.appendChild(host);
   root = createRoot(host);
@@ -65,6 +67,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  jest.restoreAllMocks();
   act(() => root.unmount());
   host.remove();
   board.dispose();

@@ -685,7 +685,9 @@ class EmbeddingMap(Component):
         ]
         label = next((c for c in columns if c.get("label_like")), None)
         colour = f", coloured by {label['name']}" if label else ""
-        params = {"color_by": "column", "color": label["name"]} if label else {}
+        params: dict[str, Any] = {"color_by": "column", "color": label["name"]} if label else {}
+        if label and label.get("kind") in ("numeric", "boolean"):
+            params["label"] = label["name"]  # a label is what the map is coloured by, not a feature of it
         if vectors:
             name = vectors[0]["name"]
             return Suggestion(
