@@ -27,6 +27,9 @@ X = df[["f0", "f1", "f2", "f3", "f4", "f5"]]
 y = (X["f3"] + 0.3 * rng.normal(size=n) > 0).astype(int)
 y.iloc[:150] = 1 - (X["f3"].iloc[:150] > 0).astype(int)     # the model cannot get the planted rows right
 clf = LogisticRegression().fit(X, y)
+holes = X.copy()
+holes.iloc[::7, 2] = np.nan                                 # missing values: a map all the same
+holes["const"] = 1.0                                        # a constant column: nothing to project
 """
 
 
@@ -245,3 +248,30 @@ async def test_tsne_when_asked_fitted_on_a_sample_and_said_so(planted, jp_fetch)
     assert np.isfinite(x).all() and np.isfinite(y).all()
     again = (await view(jp_fetch, kernel_id, {**body, "params": {**body["params"], "color_by": "none"}}))["data"]
     assert np.array_equal(points(again)[0], x)  # cached, and seeded: the same map
+
+
+async def test_missing_values_and_constant_columns_still_give_every_row_a_point(planted, jp_fetch):
+    kernel_id, _ = await planted()
+    data = (await view(jp_fetch, kernel_id, {"component": "embedding", "variables": ["holes"]}))["data"]
+    x, y, _, index = points(data)
+    assert len(x) == 3000 and np.isfinite(x).all() and np.isfinite(y).all()
+    assert data["features_total"] == 7 and sum(data["explained"]) <= 1.0
+
+
+async def test_a_lasso_on_a_model_map_selects_rows_of_its_data_for_other_views(planted, jp_fetch):
+    kernel_id, _ = await planted()
+    variables = ["clf", "X", "y"]
+    data = (await view(jp_fetch, kernel_id, {"component": "embedding", "variables": variables}))["data"]
+    assert data["color"]["by"] == "correct"  # the default for a model
+    x, y, _, index = points(data)
+    cluster = index < 150
+    cx, cy = float(x[cluster].mean()), float(y[cluster].mean())
+    r = float(max(np.abs(x[cluster] - cx).max(), np.abs(y[cluster] - cy).max())) * 1.6
+    polygon = [[cx - r, cy - r], [cx + r, cy - r], [cx + r, cy + r], [cx - r, cy + r]]
+    expected = set(index[_inside(x, y, np.array(polygon))].tolist())
+    assert set(range(150)) <= expected
+    selection = {"component": "embedding", "variables": variables, "params": {}, "spec": {"polygon": polygon},
+                 "label": "lasso"}
+    # df shares X's index labels: the table of df shows the rows lassoed on the model's map
+    table = await view(jp_fetch, kernel_id, {"component": "table", "variables": ["df"], "state": {"selection": selection}})
+    assert table["data"]["filtered_rows"] == len(expected)
