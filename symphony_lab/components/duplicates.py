@@ -202,3 +202,29 @@ class Duplicates(Component):
             shared_rows=rows,
         )
         return result
+
+    selects = True
+
+    def select(self, objects: Sequence[Any], params: dict[str, Any], spec: dict[str, Any]) -> Any:
+        """Rows of the first frame: one duplicate group (``{"group": id}``, the id the view shows), every
+        row that has a duplicate (``{"all": true}``), or, with a second frame, the rows it shares."""
+        from ..kernel.frames import find_duplicates, group_rows, row_hashes, rows_in
+
+        df = objects[0]
+        if len(objects) > 1:
+            other = objects[1]
+            shared = [c for c in df.columns if c in set(other.columns)]
+            if not shared:
+                raise ParamError("the two frames share no column")
+            return rows_in(df, other, shared)
+        compared = _normalized(df, params["decimals"]) if params["near"] else df
+        if spec.get("all") is True:
+            return find_duplicates(compared).mask()
+        group = spec.get("group")
+        if not isinstance(group, str) or not 16 <= len(group) <= 24:
+            raise ParamError("a duplicates selection needs a group id (16 hex digits) or all: true")
+        try:
+            int(group.partition("-")[0], 16)
+            return group_rows(compared, row_hashes(compared), group)
+        except ValueError:
+            raise ParamError("a duplicate group id is 16 hex digits, optionally followed by -N") from None

@@ -357,12 +357,3 @@ def filtered(s: Scored, state: dict[str, Any]) -> Scored:
 
     mask = filter_mask(s.frame, state)
     return s if mask is None else s.subset(mask)
-
-
-def fingerprint_of(value: Any) -> str | None:
-    """The catalog's fingerprint of a value (default options: the same a view request uses), for caches
-    of work done outside a view request (a pairing's profile, a selection)."""
-    from .analysis import _fingerprint
-    from .catalog import CatalogOptions
-
-    return _fingerprint(value, CatalogOptions())
