@@ -382,7 +382,7 @@ export function EmbeddingView(props: IViewRendererProps): JSX.Element {
           className="jp-SymphonyView-button jp-SymphonyEmbedding-fit"
           title={trans.__('Show every point')}
           onClick={() => {
-            scatterRef.current?.fitView();
+            scatterRef.current?.showAll();
           }}
         >
           {trans.__('Fit')}

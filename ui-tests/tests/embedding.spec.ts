@@ -5,16 +5,16 @@
  * rows, and the table on the same board follows. Screenshots light and dark
  * (ui-tests/screenshots/, gitignored) for a human to look at.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import {
   card,
-  clickSuggestion,
   entry,
   notebookWith,
   openPanel,
   panel,
   PANEL_TIMEOUT,
   saveScreenshot,
+  suggestionsOf,
   uploadAndRun
 } from './helpers';
 
@@ -39,6 +39,24 @@ const PLANT = [
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
+/**
+ * Open a view from a suggestion (expanding "more" when it is not among the first) and wait for its card.
+ * (Opening a view re-renders the list, which may fold "more" again: the card is what tells it opened.)
+ */
+async function openSuggested(page: IJupyterLabPageFixture, name: string, component: string): Promise<void> {
+  const list = suggestionsOf(page, name);
+  const suggestion = list.locator(`.jp-SymphonyPanel-suggestion[data-component="${component}"][data-variables="${name}"]`);
+  await expect(list.locator('.jp-SymphonyPanel-suggestion').first()).toBeVisible({ timeout: PANEL_TIMEOUT });
+  if ((await suggestion.count()) === 0) {
+    const more = list.locator('.jp-SymphonyPanel-moreSuggestions');
+    if ((await more.getAttribute('aria-expanded')) !== 'true') {
+      await more.click();
+    }
+  }
+  await suggestion.click();
+  await expect(card(panel(page), component, name)).toBeVisible({ timeout: PANEL_TIMEOUT });
+}
+
 test.describe('Embedding map', () => {
   test('the map renders, a lasso selects the planted cluster and the table follows', async ({
     page,
@@ -48,8 +66,8 @@ test.describe('Embedding map', () => {
     await openPanel(page);
     await expect(entry(page, 'points')).toBeVisible({ timeout: PANEL_TIMEOUT });
 
-    await clickSuggestion(page, 'points', 'table');
-    await clickSuggestion(page, 'points', 'embedding');
+    await openSuggested(page, 'points', 'table');
+    await openSuggested(page, 'points', 'embedding');
     const map = card(panel(page), 'embedding', 'points');
     await expect(map).toHaveAttribute('data-status', 'ready', { timeout: PANEL_TIMEOUT });
     const scatter = map.locator('.jp-SymphonyScatter');
@@ -124,5 +142,45 @@ test.describe('Embedding map', () => {
     });
     await expect(table.locator('tbody tr')).toHaveCount(50);
     await page.theme.setLightTheme();
+  });
+
+  test('above two million points the map is a density raster, and zooming in brings the points of the window', async ({
+    page,
+    tmpPath
+  }) => {
+    // 2.1M rows in two far-apart blobs: more points than the map sends (max_points, 2,000,000)
+    const big = [
+      'import numpy as np',
+      'import pandas as pd',
+      'rng = np.random.default_rng(2)',
+      'n = 2_100_000',
+      'blob = rng.integers(0, 2, n)',
+      'many = pd.DataFrame(rng.normal(size=(n, 3)).astype("float32") + blob[:, None] * 12, columns=["u", "v", "w"])',
+      'many.shape'
+    ].join('\n');
+    await uploadAndRun(page, `${tmpPath}/big.ipynb`, notebookWith(big));
+    await openPanel(page);
+    await expect(entry(page, 'many')).toBeVisible({ timeout: PANEL_TIMEOUT });
+    await openSuggested(page, 'many', 'embedding');
+    const map = card(panel(page), 'embedding', 'many');
+    await expect(map).toHaveAttribute('data-status', 'ready', { timeout: PANEL_TIMEOUT });
+    const view = map.locator('.jp-SymphonyEmbedding');
+    await expect(view).toHaveAttribute('data-mode', 'raster');
+    await expect(map.locator('.jp-SymphonyScatter')).toHaveAttribute('data-frame', 'raster');
+    await expect(map.locator('.jp-SymphonyEmbedding-caption')).toContainText('as a density map');
+    await saveScreenshot(map, 'embedding-raster-light.png', { scrollIntoView: true });
+    // Zoom in 4x on the middle of the left half (inside one blob): the window holds under 2M points.
+    const b = (await map.locator('.jp-SymphonyScatter').boundingBox())!;
+    await page.mouse.move(b.x + b.width * 0.3, b.y + b.height * 0.5);
+    for (let i = 0; i < 4; i++) {
+      await page.mouse.wheel(0, -350);
+      await page.waitForTimeout(50);
+    }
+    await expect(view).toHaveAttribute('data-mode', 'points', { timeout: PANEL_TIMEOUT });
+    await expect(map.locator('.jp-SymphonyEmbedding-caption')).toContainText('window of the map');
+    await saveScreenshot(map, 'embedding-window-light.png', { scrollIntoView: true });
+    // Fit: every point again, as the raster.
+    await map.locator('.jp-SymphonyEmbedding-fit').click();
+    await expect(view).toHaveAttribute('data-mode', 'raster', { timeout: PANEL_TIMEOUT });
   });
 });

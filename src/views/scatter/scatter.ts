@@ -130,6 +130,8 @@ export class Scatter {
   private hoverAt: [number, number] | null = null;
   private drag: { mode: 'pan' | 'lasso'; x: number; y: number; path: number[]; id: number } | null = null;
   private lassoMode = false;
+  /** The camera moved by the user's hand since the last frame. */
+  private moved = false;
   private resizeObserver: ResizeObserver | null = null;
   private disposed = false;
   lastFrame: IFrameInfo = { mode: 'empty', points: 0, ms: 0, costPerPoint: 0 };
@@ -259,7 +261,13 @@ export class Scatter {
     this.element.classList.toggle('jp-mod-lasso', on);
   }
 
-  /** Show every point again. */
+  /** Show every point again (the Fit button: a move of the user's). */
+  showAll(): void {
+    this.fitView();
+    this.moved = true;
+  }
+
+  /** Fit the camera to every point. */
   fitView(): void {
     const { width, height } = this.size();
     if (!this.data) {
@@ -284,7 +292,10 @@ export class Scatter {
     this.frameRequest = requestAnimationFrame(() => {
       this.frameRequest = 0;
       this.renderNow();
-      if (this.cam) {
+      if (this.cam && this.moved) {
+        // only after the user's own pan or zoom: new data (another viewer's window, a filter) never
+        // makes this map ask for data in turn
+        this.moved = false;
         this.options.onView?.(visibleBounds(this.cam));
       }
     });
@@ -560,6 +571,7 @@ export class Scatter {
     }
     if (drag.mode === 'pan' && this.cam) {
       this.cam = panBy(this.cam, x - drag.x, y - drag.y);
+      this.moved = true;
       drag.x = x;
       drag.y = y;
       this.invalidate();
@@ -614,6 +626,7 @@ export class Scatter {
     const delta = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
     const factor = Math.exp(-delta * 0.002);
     this.cam = zoomAt(this.cam, x, y, factor, { minScale: 0.25, maxScale: 1e6, base: this.base });
+    this.moved = true;
     this.invalidate();
   };
 
