@@ -5,7 +5,16 @@
  * B's name (stamped by the server) rendered through the sanitizer (the
  * planted <img onerror> runs nothing); both see each other; after a reload
  * of both, the board and the comment are still there. Screenshots of both.
+ *
+ * The second test runs a Jupyter server of its own (Playwright owns the
+ * first), so that it can stop it and start it again on the same folder:
+ * after the restart both browsers reload and find the board and the comment.
  */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
 import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 import {
@@ -35,6 +44,15 @@ function viewBar(p: IJupyterLabPageFixture): Locator {
   return panel(p)
     .locator('.jp-SymphonyBoard-item', { has: p.locator(VIEW) })
     .locator('.jp-SymphonyCollab-viewBar');
+}
+
+/** Open a notebook through JupyterLab's own command (once the app is restored). */
+async function openNotebook(p: IJupyterLabPageFixture, file: string): Promise<void> {
+  await p.evaluate(async path => {
+    await (window as any).jupyterapp.restored;
+    await (window as any).jupyterapp.commands.execute('docmanager:open', { path });
+  }, file);
+  await expect(p.locator('.jp-NotebookPanel')).toBeVisible({ timeout: PANEL_TIMEOUT });
 }
 
 const NOTE =
@@ -143,5 +161,140 @@ test.describe('Collaboration on the board', () => {
       await expect(bar.locator('.jp-SymphonyCollab-commentsToggle')).toHaveText('Comments (1)', { timeout: PANEL_TIMEOUT });
     }
     await pageB.close();
+  });
+
+  test('the board and its comments survive a server restart', async ({ browser }) => {
+    // Two server starts and two cold page loads.
+    test.setTimeout(300 * 1000);
+    const port = Number(process.env.GALATA_PORT || 8888) + 10000;
+    const baseURL = `http://localhost:${port}`;
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'symphony-restart-'));
+    fs.mkdirSync(path.join(root, 'restart'));
+    const answers = async (): Promise<boolean> => {
+      try {
+        return (await fetch(`${baseURL}/api/status`)).ok;
+      } catch {
+        return false;
+      }
+    };
+    const spawned: ChildProcess[] = [];
+    const start = async (): Promise<ChildProcess> => {
+      // Never talk to a server left over by another run: this one must be ours.
+      expect(await answers(), `port ${port} is already in use`).toBe(false);
+      const server = spawn(
+        'jupyter',
+        ['lab', '--config', path.resolve(__dirname, '..', 'jupyter_server_test_config.py')],
+        {
+          env: { ...process.env, GALATA_PORT: String(port), JUPYTERLAB_GALATA_ROOT_DIR: root },
+          stdio: 'ignore'
+        }
+      );
+      spawned.push(server);
+      const deadline = Date.now() + 90 * 1000;
+      for (;;) {
+        try {
+          const response = await fetch(`${baseURL}/api/status`);
+          if (response.ok) {
+            return server;
+          }
+        } catch {
+          // not up yet
+        }
+        if (Date.now() > deadline) {
+          throw new Error('the server did not start');
+        }
+        await new Promise(resolve => setTimeout(resolve, 300));
+      }
+    };
+    const stop = async (server: ChildProcess): Promise<void> => {
+      if (server.exitCode !== null || server.signalCode !== null) {
+        return;
+      }
+      const exited = new Promise(resolve => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      // jupyter-collaboration's shutdown can hang after the kernels are gone: then kill it.
+      const timer = setTimeout(() => server.kill('SIGKILL'), 15 * 1000);
+      await exited;
+      clearTimeout(timer);
+    };
+    let server = await start();
+    try {
+      const open = async () =>
+        (
+          await galata.newPage({
+            baseURL,
+            browser,
+            // A fresh server's first page takes long on a busy machine: wait for the
+            // application itself, with a generous timeout.
+            waitForApplication: async page => {
+              await page.locator('#jupyterlab-splash').waitFor({ state: 'detached', timeout: PANEL_TIMEOUT });
+              await page.waitForFunction(() => !!(window as any).jupyterapp, null, { timeout: PANEL_TIMEOUT });
+              await page.evaluate(async () => {
+                await (window as any).jupyterapp.restored;
+              });
+            },
+            tmpPath: 'restart',
+            // No galata proxy in front of the server: it would fail while the server restarts.
+            mockUser: false,
+            mockSessions: false,
+            mockKernels: false,
+            mockTerminals: false
+          })
+        ).page;
+      const pageA = await open();
+      const file = 'restart/restart.ipynb';
+      // Straight into the server's folder (galata's contents helper talks to Playwright's server).
+      fs.writeFileSync(path.join(root, file), notebookWith(FRAME, 'restart'));
+      await openNotebook(pageA, file);
+      await expect(pageA.locator('#jp-main-statusbar').getByText('Idle', { exact: false })).toBeVisible({
+        timeout: PANEL_TIMEOUT
+      });
+      await pageA.evaluate(async () => {
+        await (window as any).jupyterapp.commands.execute('notebook:run-all-cells');
+      });
+      await openPanel(pageA);
+      await clickSuggestion(pageA, 'people', 'distribution');
+      await expect(card(pageA, 'distribution', 'people')).toHaveAttribute('data-status', 'ready', {
+        timeout: PANEL_TIMEOUT
+      });
+      const pageB = await open();
+      await openNotebook(pageB, file);
+      await openPanel(pageB);
+      await expect(card(pageB, 'distribution', 'people')).toBeVisible({ timeout: PANEL_TIMEOUT });
+      const barB = viewBar(pageB);
+      await barB.locator('.jp-SymphonyCollab-commentsToggle').click();
+      await barB.locator('.jp-SymphonyNote-input').fill('Still here after a restart?');
+      await barB.locator('.jp-SymphonyNote-submit').click();
+      await expect(viewBar(pageA).locator('.jp-SymphonyCollab-commentsToggle')).toHaveText('Comments (1)', {
+        timeout: 10 * 1000
+      });
+      await pageA.waitForTimeout(1500); // the room's save delay
+
+      await stop(server);
+      server = await start();
+      for (const p of [pageA, pageB]) {
+        await Promise.all([p.waitForEvent('load'), p.evaluate(() => window.location.reload())]);
+        await p.waitForFunction(() => !!(window as any).jupyterapp, null, { timeout: PANEL_TIMEOUT });
+        await openNotebook(p, file);
+        await openPanel(p);
+        // The kernel is new (nothing ran): the view is on the board, waiting for its data.
+        await expect(card(p, 'distribution', 'people')).toBeVisible({ timeout: PANEL_TIMEOUT });
+        const bar = viewBar(p);
+        await expect(bar.locator('.jp-SymphonyCollab-commentsToggle')).toHaveText('Comments (1)', {
+          timeout: PANEL_TIMEOUT
+        });
+        await bar.locator('.jp-SymphonyCollab-commentsToggle').click();
+        await expect(bar.locator('.jp-SymphonyNote-text')).toHaveText('Still here after a restart?');
+        expect(await bar.locator('.jp-SymphonyNote').count()).toBe(1);
+      }
+      await saveScreenshot(panel(pageA), 'collab-after-restart.png');
+      await pageA.close();
+      await pageB.close();
+    } finally {
+      for (const each of spawned) {
+        await stop(each);
+      }
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
