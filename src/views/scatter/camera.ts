@@ -99,11 +99,16 @@ export function zoomAt(
   };
 }
 
-/** The data rectangle the view shows. */
-export function visibleBounds(cam: ICamera): Bounds {
+/** The data rectangle the view shows (into `out` when given: no new array). */
+export function visibleBounds(cam: ICamera, out?: Bounds): Bounds {
   const hw = cam.width / 2 / cam.kx;
   const hh = cam.height / 2 / cam.ky;
-  return [cam.cx - hw, cam.cx + hw, cam.cy - hh, cam.cy + hh];
+  const b = out ?? ([0, 0, 0, 0] as Bounds);
+  b[0] = cam.cx - hw;
+  b[1] = cam.cx + hw;
+  b[2] = cam.cy - hh;
+  b[3] = cam.cy + hh;
+  return b;
 }
 
 /** Whether `inner` lies within `outer`. */

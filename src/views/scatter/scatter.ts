@@ -118,6 +118,10 @@ export class Scatter {
   private overview: { bounds: Bounds; kx: number; ky: number } | null = null;
   private polygon: number[] | null = null;
   private runs = new Uint32Array(2 * 128);
+  /** Reused every frame: the view's rectangle, the camera of the density bins. */
+  private view: Bounds = [0, 0, 0, 0];
+  private shown: Bounds = [0, 0, 0, 0];
+  private binCam: ICamera = { cx: 0, cy: 0, kx: 1, ky: 1, width: 1, height: 1 };
   private scratch = {
     x: new Float32Array(0),
     y: new Float32Array(0),
@@ -331,7 +335,7 @@ export class Scatter {
       renderer.drawImage(cam, data.raster.bounds);
       mode = 'raster';
     } else if (this.grid && this.xs.length) {
-      const view = visibleBounds(cam);
+      const view = visibleBounds(cam, this.view);
       const plain = this.options.alwaysPoints === true;
       // the points in view: runs of the cell order, one per row of cells
       const runs = plain ? 0 : this.grid.visibleRuns(view, this.runs);
@@ -383,7 +387,13 @@ export class Scatter {
       } else {
         const cell = Math.max(1, Math.round(Math.min(cam.width, cam.height) / 512)); // CSS px per bin
         this.density.ensure(cam.width / cell, cam.height / cell);
-        const binCam = { ...cam, width: this.density.width, height: this.density.height, kx: cam.kx / cell, ky: cam.ky / cell };
+        const binCam = this.binCam;
+        binCam.cx = cam.cx;
+        binCam.cy = cam.cy;
+        binCam.width = this.density.width;
+        binCam.height = this.density.height;
+        binCam.kx = cam.kx / cell;
+        binCam.ky = cam.ky / cell;
         this.density.clear();
         const sel = dim ? this.selected : null;
         const pixels = this.density.width * this.density.height;
@@ -396,12 +406,12 @@ export class Scatter {
         this.density.finish();
         renderer.setImage(this.density.image, this.density.width, this.density.height);
         this.rasterUploaded = false;
-        renderer.drawImage(cam, [
-          toDataX(cam, 0),
-          toDataX(cam, this.density.width * cell),
-          toDataY(cam, this.density.height * cell),
-          toDataY(cam, 0)
-        ]);
+            const shown = this.shown;
+        shown[0] = toDataX(cam, 0);
+        shown[1] = toDataX(cam, this.density.width * cell);
+        shown[2] = toDataY(cam, this.density.height * cell);
+        shown[3] = toDataY(cam, 0);
+        renderer.drawImage(cam, shown);
         mode = 'density';
       }
     }
