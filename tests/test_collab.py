@@ -99,7 +99,24 @@ async def test_clients_converge_and_every_annotation_is_kept(board, clients, jp_
         )
         for i in range(20)
     ]
+    # Meanwhile the file beside the notebook is read over and over: never empty, never half written.
+    reads: list[int] = []
+    stop_reading = asyncio.Event()
+
+    async def read_file() -> None:
+        path = jp_root_dir / BOARD
+        while not stop_reading.is_set():
+            text = path.read_text()
+            assert text.strip(), "the board file was empty"
+            parse_board(text)
+            reads.append(len(text))
+            await asyncio.sleep(0.002)
+
+    reader = asyncio.create_task(read_file())
     created = [json.loads(r.body) for r in await asyncio.gather(*posts)]
+    stop_reading.set()
+    await reader
+    assert len(reads) > 5 and len(set(reads)) > 1, "the file was read while it changed"
     assert len({x["id"] for x in created}) == 20
     await eventually(
         lambda: all(len(x.annotations) == 20 for x in (a, b, c))

@@ -16,6 +16,7 @@ from jupyter_core.utils import ensure_async
 from pycrdt import YMessageType, YSyncMessageType
 
 from .format import BOARD_CONTENT_TYPE, BOARD_FORMAT
+from .atomic import atomic_room_saves
 from .guard import CLOSE_REFUSED, DEFAULT_MAX_BYTES, RefusedUpdate, RoomGuard
 
 YDOC_EXTENSION = "jupyter_server_ydoc"
@@ -74,6 +75,11 @@ class RoomGuards:
         if not is_board_room(room) or room_id in self.guards and self.guards[room_id].ydoc is room.ydoc:
             return
         guard = RoomGuard(room.ydoc, max_bytes=self.max_bytes, log=self.log)
+        loader = getattr(room, "_file", None)
+        contents = getattr(getattr(loader, "_contents_manager", None), "save", None)
+        if loader is not None and contents is not None:
+            # The room saves the board file through a temporary file renamed over it (atomic.py).
+            atomic_room_saves(loader, loader._contents_manager)
         self.guards[room_id] = guard
         previous_error = room.on_message_error
 

@@ -6,7 +6,7 @@ Every write of the server (an annotation, a single-user save) is a function appl
   that every connected browser sees it at once; the room is then saved to the file without waiting
   for its autosave delay;
 - without it, to a ``YBoard`` loaded from the file, under a per-file lock, and written back through
-  the contents manager (atomic: a temporary file renamed over the old one, never an empty file).
+  a temporary file renamed over the old one (atomic.py: never an empty or half-written file).
 
 Either way the file is the board's canonical JSON, and the contents manager decides who may read
 and write it, as for the notebook beside it.
@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from jupyter_core.utils import ensure_async
 from tornado import web
 
+from .atomic import save_text
 from .format import BOARD_CONTENT_TYPE, BOARD_FORMAT, BoardFormatError, dump_board, empty_board, parse_board
 from .rooms import RoomGuards, ydoc_extension
 from .ydoc import YBoard
@@ -124,5 +125,5 @@ class BoardStore:
             raise web.HTTPError(409, f"The board file cannot be read: {exc}") from None
 
     async def _write(self, path: str, text: str) -> None:
-        # FileContentsManager writes atomically (use_atomic_writing): a temporary file, then a rename.
-        await ensure_async(self.contents.save({"type": "file", "format": "text", "content": text}, path))
+        # A temporary file renamed over the old one: never an empty or half-written board (atomic.py).
+        await save_text(self.contents, path, text)
