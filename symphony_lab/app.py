@@ -72,6 +72,9 @@ class SymphonyLabApp(ExtensionApp):
     board_max_message_bytes = Int(
         1024 * 1024, help="Largest message a browser may send into a board's room; larger ones close the connection."
     ).tag(config=True)
+    board_save_delay = Float(
+        0.1, help="Seconds after the last change of a shared board before its file is saved."
+    ).tag(config=True)
 
     def kernel_options(self) -> dict[str, Any]:
         return {
@@ -112,7 +115,9 @@ class SymphonyLabApp(ExtensionApp):
             }
         )
         # Boards (collaboration): guards on jupyter-collaboration's board rooms, and the store.
-        self.room_guards = RoomGuards(self.log, max_bytes=self.board_max_message_bytes)
+        self.room_guards = RoomGuards(
+            self.log, max_bytes=self.board_max_message_bytes, save_delay=self.board_save_delay
+        )
         self.settings["symphony_lab_boards"] = BoardStore(self.serverapp, self.room_guards, self.log)
         self.serverapp.event_logger.add_listener(schema_id=KERNEL_ACTIONS_SCHEMA, listener=self._on_kernel_action)
 

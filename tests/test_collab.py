@@ -22,10 +22,15 @@ BOARD = board_path_for(NOTEBOOK)
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Any) -> Any:
+def rtc_save_delay() -> float:
+    return 0.2
+
+
+@pytest.fixture
+def jp_server_config(jp_root_dir: Any, rtc_save_delay: float) -> Any:
     from traitlets.config import Config
 
-    return Config(server_config(jp_root_dir))
+    return Config(server_config(jp_root_dir, save_delay=rtc_save_delay))
 
 
 @pytest.fixture
@@ -291,3 +296,19 @@ async def test_board_routes_need_an_existing_notebook(jp_fetch):
         with pytest.raises(HTTPClientError) as info:
             await jp_fetch("symphony-lab", "api", "boards", params={"notebook": notebook})
         assert info.value.code in (400, 404)
+
+
+@pytest.mark.parametrize("rtc_save_delay", [30.0])
+async def test_the_file_follows_the_board_within_a_fraction_of_a_second(rtc_save_delay, board, clients, jp_root_dir):
+    """jupyter-collaboration would wait 30 s here; a board room saves 0.1 s after its last change."""
+    session = await board()
+    a = await clients(session)
+    await asyncio.sleep(0.3)
+    add_view(a, "quick", "summary", 1)
+    a.state["groups"] = {"column": "city"}
+
+    def on_disk() -> dict[str, Any]:
+        return parse_board((jp_root_dir / BOARD).read_text())
+
+    await eventually(lambda: "quick" in on_disk()["views"] and on_disk()["state"].get("groups") == {"column": "city"},
+                     timeout=3, what="the file to follow")

@@ -8,6 +8,7 @@ it serves any message (see guard.py).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -41,11 +42,13 @@ def is_board_room(room: Any) -> bool:
 class RoomGuards:
     """Puts a RoomGuard on every board room of jupyter-collaboration's websocket server."""
 
-    def __init__(self, log: logging.Logger, max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(self, log: logging.Logger, max_bytes: int = DEFAULT_MAX_BYTES, save_delay: float | None = 0.1):
         self.log = log
         self.max_bytes = max_bytes
+        self.save_delay = save_delay
         self.guards: dict[str, RoomGuard] = {}
         self._server: Any = None
+        self._saves: dict[str, tuple[Any, Any]] = {}
 
     def attach(self, serverapp: Any) -> bool:
         """Hook into the websocket server's ``add_room``; False when collaboration is off."""
@@ -101,11 +104,47 @@ class RoomGuards:
 
         room.on_message = guard.check
         room.on_message_error = on_message_error
+        self._save_soon(room_id, room)
+
+    def _save_soon(self, room_id: str, room: Any) -> None:
+        """Save a board room's file ``save_delay`` seconds after its last change (theirs waits 1 s).
+
+        The file is what a restarted server trusts: the shorter the wait, the less a crash can lose.
+        """
+        if self.save_delay is None or not hasattr(room, "_save_to_disc"):
+            return
+        previous = self._saves.pop(room_id, None)
+        if previous is not None:
+            previous[0].unobserve(previous[1])
+        timer: list[asyncio.TimerHandle] = []
+
+        def save() -> None:
+            try:
+                room._save_to_disc()
+            except Exception as exc:  # pragma: no cover - their save logs its own errors
+                self.log.warning("symphony-lab: could not save board room %s: %s", room_id, exc)
+
+        def on_update(_: Any) -> None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # pragma: no cover - updates always come from the server's loop
+                return
+            if timer:
+                timer.pop().cancel()
+            timer.append(loop.call_later(self.save_delay or 0.0, save))
+
+        self._saves[room_id] = (room.ydoc, room.ydoc.observe(on_update))
 
     def close(self) -> None:
         for guard in self.guards.values():
             guard.close()
         self.guards.clear()
+        for ydoc, subscription in self._saves.values():
+            try:
+                ydoc.unobserve(subscription)
+            except Exception:  # pragma: no cover
+                pass
+        self._saves.clear()
 
 
 def authenticated_room_route(web_app: Any, log: logging.Logger) -> bool:
