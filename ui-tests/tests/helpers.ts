@@ -176,15 +176,32 @@ export async function clickSuggestion(
   await expect(list.locator('.jp-SymphonyPanel-suggestion').first()).toBeVisible({
     timeout: PANEL_TIMEOUT
   });
-  if ((await suggestion.count()) === 0) {
-    const more = list.locator('.jp-SymphonyPanel-moreSuggestions');
-    if ((await more.getAttribute('aria-expanded')) !== 'true') {
-      await more.click();
+  // The list is drawn again when new suggestions arrive (profiles finish in
+  // the background): find, expand and click again until the view is open.
+  const view = panel(page).locator(
+    `.jp-SymphonyView[data-component="${component}"][data-variables="${name}"]`
+  );
+  const deadline = Date.now() + PANEL_TIMEOUT;
+  for (;;) {
+    try {
+      if ((await suggestion.count()) === 0) {
+        const more = list.locator('.jp-SymphonyPanel-moreSuggestions');
+        if ((await more.count()) > 0 && (await more.getAttribute('aria-expanded')) !== 'true') {
+          await more.click({ timeout: 5000 });
+        }
+      }
+      await suggestion.click({ timeout: 5000 });
+      await expect(view).toHaveCount(1, { timeout: 5000 });
+      return;
+    } catch (error) {
+      if ((await view.count()) === 1) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw error;
+      }
     }
   }
-  await expect(suggestion).toHaveCount(1);
-  await suggestion.click();
-  await expect(suggestion).toHaveAttribute('data-open', 'true');
 }
 
 /** Save a screenshot under ui-tests/screenshots/ and attach it; `scrollIntoView` first scrolls a Locator to its container's bottom (clear of sticky headers). */
