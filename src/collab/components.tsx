@@ -330,7 +330,8 @@ export function CollabHeader(props: ICollabProps & { model: ICatalogModel; board
   const [target, setTarget] = React.useState('board');
   const [open, setOpen] = React.useState(false);
   const status = controller.status;
-  if (!status.notebook) {
+  if (!status.notebook || (!controller.session && !status.loading && !status.error)) {
+    // No board file yet (nothing to keep): nothing to say.
     return null;
   }
   const peers = controller.peers();

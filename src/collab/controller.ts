@@ -67,10 +67,10 @@ export class CollabController implements IDisposable {
 
   get status(): ICollabStatus {
     return {
-      notebook: this._session?.notebook ?? this._opening,
+      notebook: this._session?.notebook ?? this._opening ?? this._waiting,
       mode: this._session?.mode ?? null,
       reason: this._error ?? this._session?.reason ?? null,
-      loading: this._opening !== null && this._session === null,
+      loading: this._opening !== null && this._session === null && !this._waiting,
       error: this._error
     };
   }
@@ -140,7 +140,7 @@ export class CollabController implements IDisposable {
   /** Open the board of the notebook the panel follows. */
   private _follow(): void {
     const notebook = this._model.source?.notebookPath || null;
-    const current = this._session?.notebook ?? this._opening;
+    const current = this._session?.notebook ?? this._opening ?? this._waiting;
     if (notebook === current) {
       this._bind();
       return;
@@ -150,6 +150,17 @@ export class CollabController implements IDisposable {
       this._changed.emit(undefined);
       return;
     }
+    this._open(notebook, false);
+  }
+
+  /**
+   * Open the board of a notebook: an existing board file at once; without
+   * one, the board is created when it first has something to keep (a view
+   * or a filter here), or opened when a teammate has made it (checked every
+   * few seconds meanwhile).
+   */
+  private _open(notebook: string, create: boolean): void {
+    this._clearWait();
     this._opening = notebook;
     this._error = null;
     const generation = ++this._generation;
@@ -158,11 +169,17 @@ export class CollabController implements IDisposable {
       notebook,
       client: this._client,
       provider: this._provider,
-      offReason: this._offReason
+      offReason: this._offReason,
+      create
     })
       .then(session => {
         if (generation !== this._generation || this._isDisposed) {
-          session.dispose();
+          session?.dispose();
+          return;
+        }
+        if (!session) {
+          this._opening = null;
+          this._waitFor(notebook, generation);
           return;
         }
         this._session = session;
@@ -188,8 +205,73 @@ export class CollabController implements IDisposable {
       });
   }
 
+  /** No board file yet: open one when the board has something, or a teammate made it. */
+  private _waitFor(notebook: string, generation: number): void {
+    this._waiting = notebook;
+    const check = (): void => {
+      if (generation !== this._generation || this._isDisposed) {
+        return;
+      }
+      this._client
+        .get(notebook)
+        .then(info => {
+          if (generation === this._generation && this._waiting === notebook) {
+            if (info.exists) {
+              this._open(notebook, false);
+            } else {
+              this._poll = setTimeout(check, 5000);
+            }
+          }
+        })
+        .catch(() => {
+          if (generation === this._generation) {
+            this._poll = setTimeout(check, 5000);
+          }
+        });
+    };
+    this._poll = setTimeout(check, 5000);
+    this._changed.emit(undefined);
+    this._onBoardChanged();
+  }
+
+  /** The board got something to keep while its notebook had no board file. */
+  private _onBoardChanged(): void {
+    const notebook = this._waiting;
+    const source = this._model.source;
+    if (
+      !notebook ||
+      !source ||
+      source.notebookPath !== notebook ||
+      !source.kernelId ||
+      this._board.kernelId !== source.kernelId
+    ) {
+      return;
+    }
+    const state = this._board.state;
+    if (
+      this._board.views.length > 0 ||
+      state.filter.length > 0 ||
+      state.selection ||
+      state.groups
+    ) {
+      this._open(notebook, true);
+    }
+  }
+
+  private _clearWait(): void {
+    this._waiting = null;
+    if (this._poll !== null) {
+      clearTimeout(this._poll);
+      this._poll = null;
+    }
+  }
+
   /** Bind the board once it follows the kernel of the session's notebook. */
   private _bind(): void {
+    if (this._waiting) {
+      this._onBoardChanged();
+      return;
+    }
     const session = this._session;
     const source = this._model.source;
     if (
@@ -220,6 +302,7 @@ export class CollabController implements IDisposable {
   private _close(): void {
     this._generation += 1;
     this._opening = null;
+    this._clearWait();
     this._binding?.dispose();
     this._binding = null;
     this._presence?.dispose();
@@ -241,6 +324,9 @@ export class CollabController implements IDisposable {
   private _binding: BoardBinding | null = null;
   private _presence: Presence | null = null;
   private _opening: string | null = null;
+  /** A notebook without a board file yet. */
+  private _waiting: string | null = null;
+  private _poll: ReturnType<typeof setTimeout> | null = null;
   private _error: string | null = null;
   private _generation = 0;
   private _isDisposed = false;

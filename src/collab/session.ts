@@ -50,9 +50,17 @@ export class BoardSession implements IDisposable {
    * content provider (null when it is not there), `offReason` why it is
    * not used when it is known here (e.g. turned off in the page config).
    */
-  static async open(options: BoardSession.IOpenOptions): Promise<BoardSession> {
+  static async open(options: BoardSession.IOpenOptions): Promise<BoardSession | null> {
     const { notebook, client, provider } = options;
-    const info = await client.ensure(notebook);
+    // A notebook gets a board file only once its board has something to
+    // keep (create: true); until then nothing is written beside it.
+    let info = await client.get(notebook);
+    if (!info.exists) {
+      if (!options.create) {
+        return null;
+      }
+      info = await client.ensure(notebook);
+    }
     let reason = options.offReason ?? null;
     if (!reason && !provider) {
       reason =
@@ -91,6 +99,7 @@ export class BoardSession implements IDisposable {
     }
     const doc = BoardDoc.create();
     const loaded = info.board ?? (await client.get(notebook)).board ?? {};
+    // (Local mode reads the board from the answer; a file just created is empty.)
     doc.setSource(loaded);
     return new BoardSession({
       notebook,
@@ -191,6 +200,8 @@ export namespace BoardSession {
     client: BoardClient;
     provider: ICollaborativeContentProvider | null;
     offReason?: string | null;
+    /** Create the board file when the notebook has none (default: open only an existing one). */
+    create?: boolean;
     /** Local mode: quiet time before a save (ms, default 300). */
     saveDelay?: number;
   }

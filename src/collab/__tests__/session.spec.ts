@@ -11,6 +11,7 @@ import { BoardSession } from '../session';
 import { AnnotationRequest, IAnnotation, IBoardInfo, IDocView } from '../tokens';
 
 class FakeClient {
+  ensured = 0;
   saves: Array<{ views: Record<string, IDocView>; state: JSONObject }> = [];
   info: IBoardInfo = {
     path: 'a.symphony.json',
@@ -25,6 +26,8 @@ class FakeClient {
     } as unknown as JSONObject
   };
   async ensure(): Promise<IBoardInfo> {
+    this.ensured += 1;
+    this.info = { ...this.info, exists: true };
     return this.info;
   }
   async get(): Promise<IBoardInfo> {
@@ -50,14 +53,16 @@ class FakeClient {
   }
 }
 
-function open(client: FakeClient, offReason: string | null = null): Promise<BoardSession> {
-  return BoardSession.open({
+async function open(client: FakeClient, offReason: string | null = null): Promise<BoardSession> {
+  const session = await BoardSession.open({
     notebook: 'a.ipynb',
     client: client as unknown as BoardClient,
     provider: null,
     offReason,
     saveDelay: 5
   });
+  expect(session).not.toBeNull();
+  return session!;
 }
 
 describe('BoardSession without collaboration', () => {
@@ -87,5 +92,26 @@ describe('BoardSession without collaboration', () => {
     // A remote-looking change (not the binding's) is not saved back.
     expect(client.saves.length).toBe(0);
     session.dispose();
+  });
+
+  it('writes no board file for a notebook that has none, until asked to', async () => {
+    const client = new FakeClient();
+    client.info = { ...client.info, exists: false, board: null };
+    const none = await BoardSession.open({
+      notebook: 'a.ipynb',
+      client: client as unknown as BoardClient,
+      provider: null
+    });
+    expect(none).toBeNull();
+    expect(client.ensured).toBe(0);
+    const made = await BoardSession.open({
+      notebook: 'a.ipynb',
+      client: client as unknown as BoardClient,
+      provider: null,
+      create: true
+    });
+    expect(made).not.toBeNull();
+    expect(client.ensured).toBe(1);
+    made!.dispose();
   });
 });
