@@ -44,7 +44,12 @@ _INITIALLY_BUSY = "<busy before we started watching>"
 FIRST_REQUEST_TIMEOUT = 3.0
 NUDGE_INTERVAL = 2.0
 MAX_RETRY_DELAY = 30.0
+BUSY_CHECK_INTERVAL = 2.0  # seconds between looks at a kernel we believe busy (no message is sent)
 ANALYSIS_GRACE = 0.25  # seconds between a catalog and the profiles, when views are open
+# A cancelled view is interrupted only once it has run this long: a quick one is left to finish (its
+# answer is dropped), so that an interrupt never lands just after it ended, when the kernel may have
+# moved on to the next request before its idle status reached us.
+MIN_INTERRUPT_AGE = 0.3
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class KernelWatcher:
         self._refreshing = False
         self._retries = 0
         self._dirty = False
+        self._idle_strikes = 0  # checks in a row that found the server's kernel idle while we saw it busy
         self._first_catalog = asyncio.Event()
         self._stopped = False
         self.analysis = KernelAnalysis(kernel_id, components or {}, config.analysis_limits)
@@ -113,6 +119,7 @@ class KernelWatcher:
         self._probe_id: str | None = None
         self._connected_to: dict[str, Any] = {}
         self._running_ours: str | None = None  # our request the kernel is executing now
+        self._running_since = 0.0  # loop time its busy status arrived
         self._cancelled: set[str] = set()  # our requests nobody waits for any more
         self._progress: dict[str, Callable[[dict[str, Any]], None]] = {}  # msg_id -> progress listener
         self._restart_cb = self._on_auto_restart
@@ -312,9 +319,11 @@ class KernelWatcher:
     async def _refresh_once(self) -> None:
         if self._stopped:
             return
-        if self._foreign_busy:
+        if self._foreign_busy and not self._heal_lost_idle():
             # Someone else's request is running: do not queue behind it. The idle that ends it
-            # schedules the next refresh if it was an execution.
+            # schedules the next refresh if it was an execution; until then, look again now and
+            # then in case that idle never reaches us (no kernel message is sent for that).
+            self.request_refresh(delay=BUSY_CHECK_INTERVAL)
             return
         if self._refreshing:
             self._dirty = True
@@ -324,7 +333,9 @@ class KernelWatcher:
         # A first request gets a short timeout: a request to a kernel that just started can sit
         # unread until another message arrives (ipykernel 7), and a retry sends that message.
         first = self.catalog.updated is None
-        timeout = min(self.config.request_timeout, FIRST_REQUEST_TIMEOUT) if first else None
+        # ... growing with each retry, so that a kernel slow to start (imports compiling on a busy
+        # machine) is not asked again and again faster than it can answer.
+        timeout = min(self.config.request_timeout, FIRST_REQUEST_TIMEOUT * 2**self._retries) if first else None
         try:
             request = {"op": "catalog", "options": self.config.kernel_options, "known": self.catalog.known()}
             reply = await self._request(request, timeout=timeout)
@@ -364,6 +375,24 @@ class KernelWatcher:
             self._take_kernel_board()
             self._after_catalog()
             self._send_board()
+
+    def _heal_lost_idle(self) -> bool:
+        """Whether a busy state we hold is stale: the server, which watches the same kernel's IOPub
+        for its own activity tracking, has seen it idle at two checks in a row (an idle message we
+        missed). Then we forget the busy state and carry on."""
+        if getattr(self._km, "execution_state", None) != "idle":
+            self._idle_strikes = 0
+            return False
+        self._idle_strikes += 1
+        if self._idle_strikes < 2:
+            return False
+        self.log.warning("symphony-lab: kernel %s is idle but we missed its idle message; carrying on", self.kernel_id)
+        self._idle_strikes = 0
+        self._foreign_busy.clear()
+        self._user_executions.clear()
+        self.catalog.state = IDLE
+        self._notify()
+        return True
 
     # -- the board's shared state -----------------------------------------------------------------
 
@@ -485,6 +514,11 @@ class KernelWatcher:
     def _interrupt(self, msg_id: str) -> None:
         self._cancelled.discard(msg_id)
         if self._running_ours != msg_id or self._foreign_busy:
+            return
+        loop = asyncio.get_running_loop()
+        age = loop.time() - self._running_since
+        if age < MIN_INTERRUPT_AGE:
+            loop.call_later(MIN_INTERRUPT_AGE - age, self._interrupt, msg_id)  # checks again then
             return
         self.log.info("symphony-lab: interrupting kernel %s to cancel a view nobody waits for", self.kernel_id)
         result = self._km.interrupt_kernel()
@@ -690,6 +724,7 @@ class KernelWatcher:
                 state = (msg.get("content") or {}).get("execution_state")
                 if state == "busy":
                     self._running_ours = parent_id
+                    self._running_since = asyncio.get_running_loop().time()
                     if parent_id in self._cancelled:
                         self._interrupt(parent_id)
                 elif state == "idle" and self._running_ours == parent_id:

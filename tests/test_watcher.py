@@ -431,3 +431,21 @@ async def test_a_kernel_that_dies_is_restarted_and_its_catalog_reset(kernel, use
     os.kill(km.provisioner.pid, signal.SIGKILL)
     catalog = await wait_catalog(kernel_id, lambda c: c["status"] == "ok" and not names(c), timeout=60)
     assert catalog["state"] == "idle" and catalog["execution_count"] == 0
+
+
+async def test_a_lost_idle_message_does_not_leave_the_panel_stuck(kernel, user, registry, wait_catalog):
+    """We hold the kernel busy (an idle message we never saw), the server saw it idle: after two looks
+    the watcher carries on and the catalog comes again, without any message to the kernel meanwhile."""
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run("import pandas as pd\na = pd.DataFrame({'x': [1, 2]})")
+    first = await wait_catalog(kernel_id, lambda c: "a" in names(c))
+    watcher = await registry.get(kernel_id)
+    watcher._foreign_busy.add("an execution whose idle we missed")
+    watcher.request_refresh(delay=0)
+    deadline = time.monotonic() + 20
+    while watcher._foreign_busy and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert not watcher._foreign_busy
+    again = await wait_catalog(kernel_id, lambda c: c["updated"] != first["updated"])
+    assert again["state"] == "idle" and "a" in names(again)
