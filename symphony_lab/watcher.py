@@ -333,9 +333,7 @@ class KernelWatcher:
         # A first request gets a short timeout: a request to a kernel that just started can sit
         # unread until another message arrives (ipykernel 7), and a retry sends that message.
         first = self.catalog.updated is None
-        # ... growing with each retry, so that a kernel slow to start (imports compiling on a busy
-        # machine) is not asked again and again faster than it can answer.
-        timeout = min(self.config.request_timeout, FIRST_REQUEST_TIMEOUT * 2**self._retries) if first else None
+        timeout = min(self.config.request_timeout, FIRST_REQUEST_TIMEOUT) if first else None
         try:
             request = {"op": "catalog", "options": self.config.kernel_options, "known": self.catalog.known()}
             reply = await self._request(request, timeout=timeout)
@@ -644,6 +642,9 @@ class KernelWatcher:
                     # No answer yet. If nobody else's execution runs, our request may be sitting
                     # unread (ipykernel 7 can leave a message unread until the next one arrives):
                     # a cheap kernel_info request makes the kernel read its queue.
+                    # (A busy state whose idle we missed would stop these nudges: heal it here too.)
+                    if self._foreign_busy:
+                        self._heal_lost_idle()
                     if not self._foreign_busy and self._client is not None and self._session is not None:
                         self._client.shell_channel.send(self._session.msg("kernel_info_request", {}))
         finally:
