@@ -44,6 +44,7 @@ _INITIALLY_BUSY = "<busy before we started watching>"
 FIRST_REQUEST_TIMEOUT = 3.0
 NUDGE_INTERVAL = 2.0
 MAX_RETRY_DELAY = 30.0
+MAX_RESENDS = 2  # times a request the idle kernel never started is sent again
 BUSY_CHECK_INTERVAL = 2.0  # seconds between looks at a kernel we believe busy (no message is sent)
 ANALYSIS_GRACE = 0.25  # seconds between a catalog and the profiles, when views are open
 # A cancelled view is interrupted only once it has run this long: a quick one is left to finish (its
@@ -626,6 +627,8 @@ class KernelWatcher:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         msg_id = msg["header"]["msg_id"]
         self._pending[msg_id] = future
+        aliases = [msg_id]  # ids this request was sent under (see below)
+        resent = 0
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         try:
@@ -646,9 +649,23 @@ class KernelWatcher:
                     if self._foreign_busy:
                         self._heal_lost_idle()
                     if not self._foreign_busy and self._client is not None and self._session is not None:
+                        if (
+                            resent < MAX_RESENDS
+                            and self._running_ours not in aliases
+                            and getattr(self._km, "execution_state", None) == "idle"
+                        ):
+                            # The kernel is idle and never started our request: it was lost or left
+                            # unread. Send it again under a new id (a replayed message would be
+                            # refused as a duplicate signature); whichever answer comes first counts.
+                            again = self._session.msg("execute_request", msg["content"], metadata=msg["metadata"])
+                            aliases.append(again["header"]["msg_id"])
+                            self._pending[aliases[-1]] = future
+                            self._client.shell_channel.send(again)
+                            resent += 1
                         self._client.shell_channel.send(self._session.msg("kernel_info_request", {}))
         finally:
-            self._pending.pop(msg_id, None)
+            for alias in aliases:
+                self._pending.pop(alias, None)
             if not future.done():
                 future.cancel()
 
