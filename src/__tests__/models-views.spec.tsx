@@ -13,25 +13,17 @@ import { DriftView, formatP, parseDrift } from '../views/drift';
 import { formatSeconds, ModelCardView, parseModelCard } from '../views/modelcard';
 import { PairingPicker, pairingLabel } from '../views/pairing';
 import { viewResult } from './helpers';
-import { createRoot, drawView, trans } from './render';
+import { createRoot, drawView, trans, mountStage, unmountStage } from './render';
 
 let host: HTMLElement;
 let root: ReturnType<typeof createRoot>;
 let board: BoardModel;
 
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
-  board = new BoardModel();
-  board.setKernel('k1');
+  ({ host, root, board } = mountStage());
 });
 
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-  board.dispose();
-});
+afterEach(() => unmountStage({ host, root, board }));
 
 const $ = (selector: string) => host.querySelector(selector);
 const $$ = (selector: string) => Array.from(host.querySelectorAll(selector));

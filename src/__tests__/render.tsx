@@ -53,3 +53,26 @@ export function drawView(
   board.changed.connect(() => act(rerender));
   return view;
 }
+
+/** What a renderer spec draws on: a host element in the document, a React root on it, a board following kernel `k1`. */
+export interface IStage {
+  host: HTMLElement;
+  root: IRoot;
+  board: BoardModel;
+}
+
+/** A fresh stage (call in `beforeEach`). */
+export function mountStage(): IStage {
+  const host = document.createElement('div');
+  document.body.appendChild(host);
+  const board = new BoardModel();
+  board.setKernel('k1');
+  return { host, root: createRoot(host), board };
+}
+
+/** Take a stage down (call in `afterEach`). */
+export function unmountStage(stage: IStage): void {
+  act(() => stage.root.unmount());
+  stage.host.remove();
+  stage.board.dispose();
+}

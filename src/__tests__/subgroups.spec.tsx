@@ -11,25 +11,17 @@ import { BoardModel } from '../board';
 import { IViewRendererProps, IViewSpec } from '../tokens';
 import { LabelIssuesView, methodText, parseLabelIssues } from '../views/label_issues';
 import { parseCondition, parseSubgroups, sameSlice, scaleMax, SubgroupsView } from '../views/subgroups';
-import { createRoot, drawView, trans } from './render';
+import { createRoot, drawView, trans, mountStage, unmountStage } from './render';
 
 let host: HTMLElement;
 let root: ReturnType<typeof createRoot>;
 let board: BoardModel;
 
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
-  board = new BoardModel();
-  board.setKernel('k1');
+  ({ host, root, board } = mountStage());
 });
 
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-  board.dispose();
-});
+afterEach(() => unmountStage({ host, root, board }));
 
 const $ = (selector: string) => host.querySelector(selector);
 const $$ = (selector: string) => Array.from(host.querySelectorAll(selector));

@@ -13,7 +13,7 @@ import { registerRenderers } from '../views';
 import { CorrelationsView, formatCoefficient } from '../views/correlations';
 import { OutliersView } from '../views/outliers';
 import { nextSort, TableView } from '../views/table';
-import { createRoot, drawView } from './render';
+import { createRoot, drawView, mountStage, unmountStage } from './render';
 
 
 
@@ -24,18 +24,10 @@ let root: ReturnType<typeof createRoot>;
 let board: BoardModel;
 
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
-  board = new BoardModel();
-  board.setKernel('k1');
+  ({ host, root, board } = mountStage());
 });
 
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-  board.dispose();
-});
+afterEach(() => unmountStage({ host, root, board }));
 
 /** Start again with a new board and root (no listener of the old board left). */
 function fresh(): void {

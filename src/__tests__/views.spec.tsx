@@ -16,7 +16,7 @@ import { DuplicatesView } from '../views/duplicates';
 import { MissingView } from '../views/missing';
 import { SummaryView } from '../views/summary';
 import { viewResult } from './helpers';
-import { createRoot, drawView, trans } from './render';
+import { createRoot, drawView, trans, mountStage, unmountStage } from './render';
 
 
 
@@ -26,18 +26,10 @@ let root: ReturnType<typeof createRoot>;
 let board: BoardModel;
 
 beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
-  board = new BoardModel();
-  board.setKernel('k1');
+  ({ host, root, board } = mountStage());
 });
 
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-  board.dispose();
-});
+afterEach(() => unmountStage({ host, root, board }));
 
 const $ = (selector: string) => host.querySelector(selector);
 const $$ = (selector: string) => Array.from(host.querySelectorAll(selector));
