@@ -1,4 +1,7 @@
-"""Summary: rows and columns; per column its type, missing, distinct, range or top values, a histogram."""
+"""Summary: rows and columns; per column its type, missing, distinct, range or top values, a histogram.
+
+Distinct counts of more than 200,000 numeric values with many distinct ones are estimated (within about
+1 %, kernel/sketch.py) and marked ``distinct_approx``; everything else is exact on the rows summarised."""
 
 from __future__ import annotations
 
@@ -86,6 +89,7 @@ class Summary(Component):
 
         from ..kernel.frames import column_kind, json_value, view_rows
         from ..kernel.safe import safe_label
+        from ..kernel.sketch import distinct_count
 
         (df,) = objects
         rows = view_rows(df, state, MAX_ROWS)
@@ -99,11 +103,18 @@ class Summary(Component):
             kind = column_kind(col)
             missing = int(col.isna().sum())
             info: dict[str, Any] = {"name": safe_label(label), "dtype": str(col.dtype), "kind": kind, "missing": missing}
+            present = col.dropna()
             try:
-                info["distinct"] = int(col.nunique(dropna=True))
+                if kind in ("numeric", "datetime", "boolean") and isinstance(present.dtype, np.dtype):
+                    # Estimated above 200,000 values of many distinct values, and marked (kernel/sketch.py).
+                    distinct, exact = distinct_count(present.to_numpy())
+                else:
+                    distinct, exact = int(col.nunique(dropna=True)), True
+                info["distinct"] = distinct
+                if not exact:
+                    info["distinct_approx"] = True
             except TypeError:
                 info["distinct"] = None
-            present = col.dropna()
             if kind == "numeric" and len(present):
                 values = present.to_numpy(dtype=float)
                 values = values[np.isfinite(values)]
