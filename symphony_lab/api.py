@@ -100,8 +100,10 @@ def show(obj: Any, component: str | None = None, *others: Any, **params: Any) ->
     return _show(obj, component, *others, **params)
 
 
-def export(views: Any = None, path: str = "report.html", title: str | None = None) -> Any:
-    """Write views (show() results, or the board's open views) as one self-contained HTML file."""
+def export(views: Any = None, path: str = "report.html", title: str | None = None, **options: Any) -> Any:
+    """Write views (show() results, or the board's open views) as one self-contained HTML file; ``options``:
+    ``offline`` (default True: binned codes so that filtering in the page computes the views again) and
+    ``offline_budget`` (bytes of codes before rows are sampled)."""
     from .pins.export import export as _export
 
-    return _export(views, path, title)
+    return _export(views, path, title, **options)

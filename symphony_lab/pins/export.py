@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .bundle import PinError, jsonable
+from .cube import DEFAULT_BUDGET, build_offline
 from .static import render_html
 
 STATIC = Path(__file__).parent / "static"
@@ -73,12 +74,31 @@ def _inline_script(code: str) -> str:
     return code.replace("</script", "<\\/script")
 
 
-def render_page(payloads: list[dict[str, Any]], title: str = "Symphony board") -> str:
-    """The page of these payloads (pin_payload's), as one string."""
+def _offline_text(offline: dict[str, Any] | None) -> str:
+    """What the header says about filtering offline, and about samples (never a silent approximation)."""
+    if not offline or not any(v.get("frame") is not None for v in offline.get("views") or []):
+        return ("Offline: the views show the data as exported; a filter or a selection made here is drawn, "
+                "not computed again.")
+    text = ("Offline: a filter or a selection made here computes the summary, distribution, missing values and "
+            "confusion views again from binned codes of the rows embedded in this page (bins as exported); "
+            "other views keep the exported data.")
+    for frame in offline.get("frames") or []:
+        if frame.get("sampled"):
+            text += (f" Counts of {html.escape(str(frame['name']))} are estimated from a sample of "
+                     f"{frame['sample_rows']:,} of {frame['rows']:,} rows.")
+    return text
+
+
+def render_page(
+    payloads: list[dict[str, Any]], title: str = "Symphony board", offline: dict[str, Any] | None = None
+) -> str:
+    """The page of these payloads (pin_payload's), as one string; ``offline``: cube.build_offline's codes."""
     if not payloads:
         raise ExportError("there is no view to export")
     script, css = _asset("standalone.js"), _asset("standalone.css")
-    data = {"version": 1, "views": payloads}
+    data: dict[str, Any] = {"version": 1, "views": payloads}
+    if offline is not None:
+        data["offline"] = offline
     fallback = "".join(
         render_html(p["spec"], p["data"], p["provenance"], p["title"], p["summary"]) for p in payloads
     )
@@ -92,8 +112,7 @@ def render_page(payloads: list[dict[str, Any]], title: str = "Symphony board") -
         f"<title>{html.escape(title)}</title><style>{THEME}\n{css}</style></head><body>"
         f"<header class=\"jp-SymphonyExport-header\"><h1>{html.escape(title)}</h1>"
         f"<p>{len(payloads)} view(s) exported by symphony-lab {html.escape(str(payloads[0]['provenance'].get('library_version')))}"
-        f"{' at ' + html.escape(generated) if generated else ''}. Offline: the views show the data as exported; "
-        "a filter or a selection made here is drawn, not computed again.</p></header>"
+        f"{' at ' + html.escape(generated) if generated else ''}. {_offline_text(offline)}</p></header>"
         f"<main id=\"symphony-lab-app\">{fallback}</main>"
         f"<script type=\"application/json\" id=\"symphony-lab-data\">{_script_json(data)}</script>"
         f"<script>{_inline_script(script)}</script></body></html>\n"
@@ -101,17 +120,23 @@ def render_page(payloads: list[dict[str, Any]], title: str = "Symphony board") -
 
 
 def _payloads_of(views: Any) -> list[dict[str, Any]]:
-    from .show import SymphonyView
+    return [p for p, _ in _sources_of(views)]
+
+
+def _sources_of(views: Any) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """The payloads of ``views``, each with the namespace its variables are looked up in (the widget's own,
+    else the user's) for the offline codes."""
+    from .show import SymphonyView, _user_namespace
 
     items: Iterable[Any] = views if isinstance(views, (list, tuple)) else [views]
-    out: list[dict[str, Any]] = []
+    out: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
     for item in items:
         if isinstance(item, SymphonyView):
-            out.extend(v for v in item.views if "data" in v)
+            out.extend((v, item._namespace) for v in item.views if "data" in v)
         elif isinstance(item, dict) and isinstance(item.get("views"), list):
-            out.extend(item["views"])
+            out.extend((v, _user_namespace()) for v in item["views"])
         elif isinstance(item, dict) and "spec" in item and "data" in item:
-            out.append(item)
+            out.append((item, _user_namespace()))
         else:
             raise TypeError("export() takes show() widgets, pinned payloads, or nothing for the board's views")
     return out
@@ -128,7 +153,9 @@ def _board_payloads() -> list[dict[str, Any]]:
     namespace = _user_namespace()
     out, failed = [], []
     for view in state.get("views") or []:
-        spec = {"component": view.get("component"), "variables": view.get("variables"), "params": {}, "state": shared}
+        # The view's own parameters, as the board sent them (checked by the server); {} means the defaults.
+        params = view.get("params") if isinstance(view.get("params"), dict) else {}
+        spec = {"component": view.get("component"), "variables": view.get("variables"), "params": params, "state": shared}
         try:
             payload = compute_view(namespace, spec)
         except PinError as exc:
@@ -138,21 +165,37 @@ def _board_payloads() -> list[dict[str, Any]]:
         else:
             failed.append(f"{spec['component']} of {', '.join(map(str, spec['variables'] or []))}: {payload['error']}")
     if failed:
-        # The board tells the kernel which views are open, not their parameters: say what was left out.
+        # A view that cannot be computed here (a variable gone, a failing compute): say what was left out.
         warnings.warn("views left out of the export: " + "; ".join(failed), stacklevel=3)
     return out
 
 
-def export(views: Any = None, path: str | os.PathLike[str] = "report.html", title: str | None = None) -> Path:
+def export(
+    views: Any = None,
+    path: str | os.PathLike[str] = "report.html",
+    title: str | None = None,
+    offline: bool = True,
+    offline_budget: int = DEFAULT_BUDGET,
+) -> Path:
     """Write ``views`` (a show() widget, a list of them, or None / ``"board"`` for the views open on the board) as one
-    self-contained HTML file at ``path``; returns the path written."""
-    payloads = _board_payloads() if views is None or views == "board" else _payloads_of(views)
+    self-contained HTML file at ``path``; returns the path written. With ``offline`` (the default), the page also
+    carries binned codes of the views' frames (at most ``offline_budget`` bytes of codes: beyond, a sample of rows,
+    marked), so that filtering in the page computes the views again."""
+    if views is None or views == "board":
+        from .show import _user_namespace
+
+        payloads = _board_payloads()
+        namespaces: list[dict[str, Any] | None] = [_user_namespace()] * len(payloads)
+    else:
+        sources = _sources_of(views)
+        payloads, namespaces = [p for p, _ in sources], [n for _, n in sources]
     if not payloads:
         raise ExportError("there is no view to export: open views on the board, or pass show() results")
     payloads = [jsonable(p) for p in payloads]
     for p in payloads:
         if not isinstance(p.get("spec"), dict) or "provenance" not in p:
             raise PinError("a view to export needs its spec and provenance (use show() results)")
+    cube = jsonable(build_offline(payloads, namespaces, offline_budget)) if offline else None
     target = Path(path)
-    target.write_text(render_page(payloads, title or "Symphony board"), encoding="utf-8")
+    target.write_text(render_page(payloads, title or "Symphony board", cube), encoding="utf-8")
     return target
