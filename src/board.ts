@@ -69,12 +69,18 @@ interface ISaved {
   state: IBoardState;
 }
 
-/** The open views as the kernel learns of them: each component/variables once. */
+/** The open views as the kernel learns of them (with their parameters, for pins and export): each once. */
 function viewRefs(views: ReadonlyArray<IBoardViewRef>): IBoardViewRef[] {
   const seen = new Set<string>();
   const refs: IBoardViewRef[] = [];
   for (const view of views) {
-    const ref = { component: view.component, variables: [...view.variables] };
+    const ref: IBoardViewRef = {
+      component: view.component,
+      variables: [...view.variables]
+    };
+    if (view.params && Object.keys(view.params).length > 0) {
+      ref.params = { ...view.params };
+    }
     const key = stableStringify(ref);
     if (!seen.has(key)) {
       seen.add(key);
@@ -500,6 +506,7 @@ export class BoardModel implements IBoardModel {
     }
     this._update(id, { params: next });
     void this._request(id);
+    this._scheduleSync(); // the kernel's list of open views carries their parameters
   }
 
   setClause(clause: FilterClause): void {

@@ -223,10 +223,12 @@ export interface IBoardState {
   groups?: IGroups;
 }
 
-/** An open view as the kernel learns of it: a component over variables. */
+/** An open view as the kernel learns of it: a component over variables, with its parameters. */
 export interface IBoardViewRef {
   component: string;
   variables: string[];
+  /** Checked by the server as a view request's (pins and `export("board")` use them). */
+  params?: JSONObject;
 }
 
 /**

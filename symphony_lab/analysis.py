@@ -63,7 +63,19 @@ def check_board(state: Any) -> dict[str, Any]:
         names = view.get("variables")
         if not isinstance(names, list) or not all(isinstance(n, str) and n.isidentifier() for n in names):
             raise ParamError("a view's variables must be identifiers")
-        out.append({"component": view["component"][:100], "variables": names[:4]})
+        ref: dict[str, Any] = {"component": view["component"][:100], "variables": names[:4]}
+        if view.get("params") is not None:
+            # The view's parameters, checked as a view request's (pins and export("board") use them).
+            from .components.registry import load_components
+
+            component = load_components().get(ref["component"])
+            if component is None:
+                raise ParamError(f"unknown component {ref['component']!r}")
+            try:
+                ref["params"] = component.check_params(view["params"])
+            except ParamError as exc:
+                raise ParamError(f"view {ref['component']} of {', '.join(ref['variables'])}: {exc}") from None
+        out.append(ref)
     clean["views"] = out
     return clean
 

@@ -10,7 +10,8 @@ from .kernel import board
 
 def board_state() -> dict[str, Any]:
     """The board's shared state as last received:
-    ``{"filter": [...], "selection": {...} or None, "groups": {...} or None, "views": [...]}``."""
+    ``{"filter": [...], "selection": {...} or None, "groups": {...} or None, "views": [...]}``; each open view is
+    ``{"component", "variables", "params"}`` (params as the board has them, checked by the server; ``{}``: defaults)."""
     state = board.snapshot()
     return {k: state[k] for k in ("filter", "selection", "groups", "views")}
 

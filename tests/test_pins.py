@@ -4,6 +4,7 @@ nbconvert to HTML carrying the fallback; the pin's code recreates the view's dat
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 from typing import Any
@@ -98,3 +99,66 @@ async def test_export_route_writes_a_page(jp_fetch):
         await jp_fetch("symphony-lab", "api", "pins", "export", method="POST", body=json.dumps({"views": []}))
     assert info.value.code == 400
     await asyncio.sleep(0)
+
+
+BOARD_SETUP = """
+import numpy as np, pandas as pd
+import symphony_lab
+rng = np.random.default_rng(3)
+people = pd.DataFrame({"age": rng.integers(18, 80, size=300), "fare": rng.gamma(2.0, 10.0, size=300),
+                       "sex": rng.choice(["F", "M"], size=300)})
+"""
+
+
+async def test_board_views_params_reach_the_kernel_and_export(kernel, user, wait_catalog, jp_ws_fetch, jp_fetch, tmp_path):
+    """A board view with non-default parameters, exported from Python, carries those parameters and their data."""
+    from .test_board_state import open_watch
+    from .test_watcher import read_until
+
+    kernel_id = await kernel()
+    alice = await user(kernel_id)
+    await alice.run(BOARD_SETUP)
+    await wait_catalog(kernel_id, lambda c: "people" in {v["name"] for v in c["variables"]})
+    ws = await open_watch(jp_ws_fetch, kernel_id)
+    params = {"column": "fare", "bins": 7}
+    state = {"filter": [{"column": "age", "op": "range", "min": 30, "max": 60}],
+             "views": [{"component": "distribution", "variables": ["people"], "params": params},
+                       {"component": "summary", "variables": ["people"]}]}
+    await ws.write_message(json.dumps({"type": "state", "kernel_id": kernel_id, "state": state}))
+
+    # The kernel hears of the views with their parameters, checked (defaults filled) by the server.
+    seen = ""
+    for _ in range(100):
+        seen = await alice.value("__import__('json').dumps(symphony_lab.board_state()['views'])")
+        if "fare" in seen:
+            break
+        await asyncio.sleep(0.05)
+    views = json.loads(ast.literal_eval(seen))
+    assert views[0] == {"component": "distribution", "variables": ["people"], "params": {"column": "fare", "by": None, "bins": 7}}
+    assert views[1] == {"component": "summary", "variables": ["people"], "params": {}}
+
+    # export("board") computes each view with its parameters and the board's filter.
+    target = tmp_path / "board.html"
+    await alice.run(f"symphony_lab.export('board', {str(target)!r})")
+    page = target.read_text(encoding="utf-8")
+    start = page.index('id="symphony-lab-data">') + len('id="symphony-lab-data">')
+    exported = json.loads(page[start: page.index("</script>", start)])["views"]
+    assert [v["spec"]["component"] for v in exported] == ["distribution", "summary"]
+    dist = exported[0]
+    assert dist["spec"]["params"] == {"column": "fare", "by": None, "bins": 7}
+    assert dist["spec"]["state"]["filter"] == state["filter"]
+    assert dist["data"]["column"] == "fare" and len(dist["data"]["edges"]) == 8
+    # The same data as the server computes for that view.
+    response = await jp_fetch("symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=json.dumps(
+        {"component": "distribution", "variables": ["people"], "params": params, "state": {"filter": state["filter"]}}))
+    served = json.loads(response.body)["data"]
+    assert dist["data"]["edges"] == served["edges"] and dist["data"]["series"] == served["series"]
+    assert sum(dist["data"]["series"][0]["counts"]) == int(await alice.value("int(people.age.between(30, 60).sum())"))
+
+    # A view whose parameters the component refuses: the state is refused with a message, nothing changes.
+    bad = {"filter": [], "views": [{"component": "distribution", "variables": ["people"], "params": {"bins": 1}}]}
+    await ws.write_message(json.dumps({"type": "state", "kernel_id": kernel_id, "state": bad}))
+    error = await read_until(ws, lambda m: m["type"] == "error")
+    assert error["message"].startswith("Invalid board state") and "bins" in error["message"]
+    assert "fare" in await alice.value("__import__('json').dumps(symphony_lab.board_state()['views'])")
+    ws.close()

@@ -295,21 +295,31 @@ describe('BoardModel: shared state', () => {
     expect(board.sharedState).toEqual(sent[0][1]);
   });
 
-  it('sends when views open, close or move; each component/variables once', () => {
+  it('sends when views open, close, move or change parameters; each view with its parameters', () => {
     board.open(summary);
     board.open({ component: 'distribution', variables: ['df'], params: { column: 'age' } });
     board.open({ component: 'distribution', variables: ['df'], params: { column: 'fare' } });
     jest.advanceTimersByTime(100);
     expect(sent[0][1].views).toEqual([
-      { component: 'distribution', variables: ['df'] },
+      { component: 'distribution', variables: ['df'], params: { column: 'fare' } },
+      { component: 'distribution', variables: ['df'], params: { column: 'age' } },
       { component: 'summary', variables: ['df'] }
     ]);
     board.move(board.views[2].id, -2);
     jest.advanceTimersByTime(100);
     expect(sent[1][1].views[0]).toEqual({ component: 'summary', variables: ['df'] });
     board.close(board.views[0].id);
+    board.close(board.views[0].id);
     jest.advanceTimersByTime(100);
-    expect(sent[2][1].views).toEqual([{ component: 'distribution', variables: ['df'] }]);
+    expect(sent[2][1].views).toEqual([
+      { component: 'distribution', variables: ['df'], params: { column: 'age' } }
+    ]);
+    board.setParams(board.views[0].id, { bins: 7 });
+    jest.advanceTimersByTime(100);
+    expect(sent[3][1].views).toEqual([
+      { component: 'distribution', variables: ['df'], params: { column: 'age', bins: 7 } }
+    ]);
+    sent.splice(3, 1);
     board.closeAll();
     jest.advanceTimersByTime(100);
     expect(sent[3][1]).toEqual({ filter: [], views: [] });
@@ -319,7 +329,6 @@ describe('BoardModel: shared state', () => {
     const id = board.open(summary)!;
     jest.advanceTimersByTime(100);
     expect(sent).toHaveLength(1);
-    board.setParams(id, { page: 2 });
     board.setCollapsed(id, true);
     board.open(summary);
     board.setClause(AGE);

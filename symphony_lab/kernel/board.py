@@ -1,7 +1,7 @@
 """The board's shared state as the kernel sees it, for ``symphony_lab.selection()`` and friends.
 
-The server sends the board's state (filter, selection, groups, open views) to the kernel when it changes in a browser
-(silently, like every other request). Python code can read it, and change the filter: the next catalog
+The server sends the board's state (filter, selection, groups, open views with their parameters) to the kernel
+when it changes in a browser (silently, like every other request). Python code can read it, and change the filter: the next catalog
 carries the kernel's version, and the server moves every board to it.
 """
 
@@ -16,13 +16,28 @@ _version = 0  # bumped by every change from Python; the server compares it with 
 _origin = "board"
 
 
+def _view(value: Any) -> dict[str, Any] | None:
+    """An open view as the board sent it: ``{component, variables, params}`` (params checked by the server as a
+    view request's; ``{}`` when a browser sent none, i.e. the component's defaults)."""
+    if type(value) is not dict or type(value.get("component")) is not str:
+        return None
+    variables = value.get("variables")
+    params = value.get("params")
+    return {
+        "component": value["component"],
+        "variables": [v for v in variables if type(v) is str] if type(variables) is list else [],
+        "params": dict(params) if type(params) is dict else {},
+    }
+
+
 def receive(state: dict[str, Any]) -> None:
     """A state from the board (already validated by the server)."""
     global _state, _origin
+    views = [v for v in (_view(x) for x in state.get("views") or []) if v is not None]
     with _lock:
         _state = {
             "filter": list(state.get("filter") or []),
-            "views": list(state.get("views") or []),
+            "views": views,
             "selection": state.get("selection"),
             "groups": state.get("groups"),
         }
@@ -35,7 +50,7 @@ def snapshot() -> dict[str, Any]:
             "version": _version,
             "origin": _origin,
             "filter": list(_state["filter"]),
-            "views": list(_state["views"]),
+            "views": [{**v, "params": dict(v["params"])} for v in _state["views"]],
             "selection": _state["selection"],
             "groups": _state["groups"],
         }
