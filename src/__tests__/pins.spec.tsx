@@ -10,8 +10,10 @@ import * as React from 'react';
 
 import { isIdentifier, pyLiteral, showCode } from '../pins/code';
 import { PinnedCard, provenanceText } from '../pins/card';
+import { annotationSource } from '../pins/annotations';
 import { cannotPin } from '../pins/pin';
-import { payloadView, plainData, readPayload, readPayloads } from '../pins/mime';
+import { payloadView, plainData, readPayload, readPayloads, readThreads } from '../pins/mime';
+import { PinnedNotes } from '../pins/notes';
 import { SnapshotBoard } from '../pins/snapshotboard';
 import { IBoardState } from '../tokens';
 import { RENDERERS } from '../views';
@@ -174,5 +176,66 @@ describe('where a pin may go', () => {
     expect(cannotPin(panel({ writable: false }), trans)).toContain('is read-only');
     expect(cannotPin(panel({ writable: true }, true), trans)).toContain('is read-only');
     expect(cannotPin(panel({ writable: true }), trans)).toBeNull();
+  });
+});
+
+describe('the comments a pin records', () => {
+  const evil = 'look <script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> **here**';
+  const threads = [
+    {
+      id: 'a1',
+      target: { kind: 'view', label: 'Summary · df' },
+      author: { username: 'ada', name: 'Ada Lovelace' },
+      created: '2026-11-27T19:20:03+00:00',
+      text: evil,
+      resolved: true,
+      resolved_by: 'bob',
+      replies: [
+        { id: 'a2', author: { username: 'bob', name: 'Bob' }, created: null, text: 'agreed' },
+        { id: 'a3', text: 42 }
+      ]
+    },
+    { id: 'bad', text: null },
+    'nope'
+  ];
+
+  it('are read field by field; what cannot be read is left out', () => {
+    const read = readThreads(threads);
+    expect(read).toHaveLength(1);
+    expect(read[0].author).toEqual({ username: 'ada', name: 'Ada Lovelace' });
+    expect(read[0].resolved).toBe(true);
+    expect(read[0].replies.map(r => r.text)).toEqual(['agreed']);
+    expect(readThreads({ not: 'a list' })).toEqual([]);
+    expect(readPayload({ spec: { component: 'x', variables: ['df'] } })!.annotations).toEqual([]);
+  });
+
+  it('are shown under the view as text, never as markup, read-only', () => {
+    const node = document.createElement('div');
+    const root = createRoot(node);
+    act(() =>
+      root.render(<PinnedNotes threads={readThreads(threads)} rendermime={null} trans={trans} />)
+    );
+    const notes = node.querySelectorAll('.jp-SymphonyPinNotes-note');
+    expect(notes).toHaveLength(2);
+    expect(notes[0].getAttribute('data-author')).toBe('ada');
+    expect(notes[1].classList.contains('jp-SymphonyPinNotes-reply')).toBe(true);
+    expect(node.querySelector('.jp-SymphonyPinNotes-thread')?.getAttribute('data-resolved')).toBe('true');
+    expect(node.textContent).toContain(evil);
+    expect(node.querySelector('script, img')).toBeNull();
+    expect((window as any).pwned).toBeUndefined();
+    expect(node.querySelector('button, textarea, input')).toBeNull();
+    act(() => root.render(<PinnedNotes threads={[]} rendermime={null} trans={trans} />));
+    expect(node.querySelector('.jp-SymphonyPinNotes')).toBeNull();
+    act(() => root.unmount());
+  });
+
+  it('come from the board the collaboration plugin has open, by the view\'s id there', () => {
+    const view = payloadView(readPayload({ spec: { component: 'summary', variables: ['df'] } })!, 'local-1');
+    const host = { session: null as { notebook: string } | null, docIdOf: (id: string) => (id === 'local-1' ? 'doc-9' : null) };
+    const source = annotationSource(host);
+    expect(source(view)).toBeNull();
+    host.session = { notebook: 'team/review.ipynb' };
+    expect(source(view)).toEqual({ notebook: 'team/review.ipynb', view: 'doc-9' });
+    expect(source({ ...view, id: 'other' })).toEqual({ notebook: 'team/review.ipynb', view: null });
   });
 });

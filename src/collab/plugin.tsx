@@ -15,6 +15,7 @@ import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
 import * as React from 'react';
 
 import { BoardModel } from '../board';
+import { connectPinAnnotations } from '../pins/annotations';
 import { ISymphonyCatalogs } from '../tokens';
 import { setBoardDecorator } from '../widgets/board';
 import { BoardClient } from './client';
@@ -65,6 +66,8 @@ export const collaborationPlugin: JupyterFrontEndPlugin<void> = {
             ),
       username: () => app.serviceManager.user.identity?.username ?? ''
     });
+    // Pins record the threads of the pinned view (and of the board, for "Pin board").
+    connectPinAnnotations(app, controller);
     const props = { controller, rendermime, trans };
     setBoardDecorator(board, {
       header: () => (

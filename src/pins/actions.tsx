@@ -9,8 +9,8 @@ import * as React from 'react';
 import type { IBoardModel, IBoardView } from '../tokens';
 
 export interface IPinActions {
-  /** Pin views into the current notebook (one cell each). */
-  pin(views: ReadonlyArray<IBoardView>): void;
+  /** Pin views into the current notebook (one cell each); `wholeBoard`: "Pin board" (the board's threads go too). */
+  pin(views: ReadonlyArray<IBoardView>, wholeBoard?: boolean): void;
   /** Export views as one self-contained HTML file. */
   exportViews(views: ReadonlyArray<IBoardView>): void;
 }
@@ -65,7 +65,7 @@ export function BoardPinButtons(props: {
         className="jp-SymphonyView-button jp-SymphonyBoard-pin"
         title={trans.__('Pin every open view into the notebook')}
         disabled={ready.length === 0}
-        onClick={() => actions.pin(ready)}
+        onClick={() => actions.pin(ready, true)}
       >
         {trans.__('Pin board')}
       </button>

@@ -108,6 +108,8 @@ export interface IPinnedCardProps {
   status?: string | null;
   /** Open the view on the side panel's board. */
   onOpenOnBoard?: () => void;
+  /** Drawn under the view (the comment threads recorded with a pin). */
+  footer?: React.ReactNode;
 }
 
 /** One pinned view. */
@@ -202,6 +204,7 @@ export function PinnedCard(props: IPinnedCardProps): JSX.Element {
           </Boundary>
         ) : null}
       </div>
+      {props.footer ?? null}
     </section>
   );
 }

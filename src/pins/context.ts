@@ -3,6 +3,7 @@
  * pins plugin: the renderers, the panel's catalogs and board (to link a view
  * to the board), the kernel of the notebook an output is in.
  */
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -12,6 +13,8 @@ export interface IPinContext {
   registry: ISymphonyComponents;
   catalogs: ISymphonyCatalogs | null;
   trans: TranslationBundle;
+  /** Renders comment texts as sanitized Markdown (null: plain text). */
+  rendermime?: IRenderMimeRegistry | null;
   /** The kernel of the notebook whose output holds this node, if any. */
   kernelFor(node: HTMLElement): string | null;
 }

@@ -37,6 +37,24 @@ export interface IProvenance {
   library_version: string | null;
 }
 
+/** One annotation of a recorded comment thread. */
+export interface IPinNote {
+  id: string;
+  author: { username: string; name: string };
+  /** ISO 8601, UTC. */
+  created: string | null;
+  /** Markdown as typed: rendered only as text or through the sanitizer. */
+  text: string;
+}
+
+/** A comment thread recorded with a pin: its first annotation and the replies. */
+export interface IPinThread extends IPinNote {
+  target: { kind: string; label: string };
+  resolved: boolean;
+  resolved_by: string | null;
+  replies: IPinNote[];
+}
+
 /** One pinned view. */
 export interface IPinPayload {
   version: number;
@@ -46,6 +64,8 @@ export interface IPinPayload {
   summary: string;
   provenance: IProvenance;
   fingerprints?: Array<string | null>;
+  /** The comment threads attached to the view when it was pinned. */
+  annotations: IPinThread[];
 }
 
 function isObject(value: unknown): value is { [key: string]: unknown } {
@@ -54,6 +74,45 @@ function isObject(value: unknown): value is { [key: string]: unknown } {
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+function readNote(value: unknown): IPinNote | null {
+  if (!isObject(value) || typeof value.text !== 'string') {
+    return null;
+  }
+  const author = isObject(value.author) ? value.author : {};
+  const username = text(author.username) ?? '';
+  return {
+    id: text(value.id) ?? '',
+    author: { username, name: text(author.name) ?? username },
+    created: text(value.created),
+    text: value.text
+  };
+}
+
+/** Recorded threads, checked field by field (what cannot be read is left out). */
+export function readThreads(value: unknown): IPinThread[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  const threads: IPinThread[] = [];
+  for (const item of value) {
+    const note = readNote(item);
+    if (!note || !isObject(item)) {
+      continue;
+    }
+    const target = isObject(item.target) ? item.target : {};
+    threads.push({
+      ...note,
+      target: { kind: text(target.kind) ?? '', label: text(target.label) ?? '' },
+      resolved: item.resolved === true,
+      resolved_by: text(item.resolved_by),
+      replies: Array.isArray(item.replies)
+        ? item.replies.map(readNote).filter((n): n is IPinNote => n !== null)
+        : []
+    });
+  }
+  return threads;
 }
 
 /** One payload, checked field by field; null when it is not one. */
@@ -109,7 +168,8 @@ export function readPayload(value: unknown): IPinPayload | null {
     },
     fingerprints: Array.isArray(value.fingerprints)
       ? value.fingerprints.map(f => (typeof f === 'string' ? f : null))
-      : undefined
+      : undefined,
+    annotations: readThreads(value.annotations)
   };
 }
 

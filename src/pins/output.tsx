@@ -20,6 +20,7 @@ import {
 import { IPinnedCardProps, PinnedCard } from './card';
 import { IPinContext, IWidgetModelLike, pinContext } from './context';
 import { IPinPayload, payloadView, readPayloads } from './mime';
+import { PinnedNotes } from './notes';
 import { SnapshotBoard } from './snapshotboard';
 
 /** Re-render when a signal-like source changes. */
@@ -193,6 +194,13 @@ function PinnedOne(props: IOneProps): JSX.Element {
       renderers={ctx.registry}
       trans={ctx.trans}
       status={status}
+      footer={
+        <PinnedNotes
+          threads={payload.annotations}
+          rendermime={ctx.rendermime ?? null}
+          trans={ctx.trans}
+        />
+      }
       onOpenOnBoard={
         live && catalogs
           ? () =>

@@ -12,24 +12,29 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { IBoardModel, IBoardView, JSONObject } from '../tokens';
 import { showCode } from './code';
-import { plainData } from './mime';
+import { IPinThread, plainData } from './mime';
 
-/** What a pin records about annotations (from the collaboration plugin, when it gives them). */
-export interface IPinAnnotation {
-  id: string;
-  author: string;
-  text: string;
-  created: string | null;
+/**
+ * Which board's threads go with a view: the board's notebook and the view's
+ * id in the board document (null when the view is not on a shared board).
+ * The server reads the threads there; nothing from the browser is trusted
+ * about who wrote what.
+ */
+export interface IPinAnnotationRef {
+  notebook: string;
+  view: string | null;
 }
 
-/** Gives the annotations attached to a view (see ISymphonyPins.setAnnotations). */
-export type AnnotationSource = (view: IBoardView) => IPinAnnotation[];
+/** Gives where the annotations of a view are (see ISymphonyPins.setAnnotations). */
+export type AnnotationSource = (view: IBoardView) => IPinAnnotationRef | null;
 
 /** The server's answer for one pin. */
 export interface IPinAnswer {
   bundle: JSONObject;
   pinned_by: JSONObject | null;
   pinned_at: string;
+  /** The threads recorded (also in the bundle's payload). */
+  annotations?: IPinThread[];
 }
 
 /** Why a notebook cannot take a pin, or null when it can. */
@@ -58,7 +63,8 @@ export function cannotPin(
 export async function requestBundle(
   settings: ServerConnection.ISettings,
   view: IBoardView,
-  state: IBoardView['state']
+  state: IBoardView['state'],
+  annotations: (IPinAnnotationRef & { board: boolean }) | null = null
 ): Promise<IPinAnswer> {
   const url = URLExt.join(settings.baseUrl, 'symphony-lab', 'api', 'pins');
   const body = {
@@ -69,7 +75,8 @@ export async function requestBundle(
       state: state ?? { filter: [] }
     },
     data: plainData(view.result?.data ?? null),
-    execution_count: view.result?.execution_count ?? null
+    execution_count: view.result?.execution_count ?? null,
+    ...(annotations ? { annotations } : {})
   };
   const response = await ServerConnection.makeRequest(
     url,
@@ -96,6 +103,8 @@ export async function pinViews(options: {
   settings: ServerConnection.ISettings;
   trans: TranslationBundle;
   annotations?: AnnotationSource | null;
+  /** "Pin board": the board's own threads go with the first view. */
+  wholeBoard?: boolean;
 }): Promise<number> {
   const { panel, views, board, settings, trans } = options;
   const reason = cannotPin(panel, trans);
@@ -107,17 +116,23 @@ export async function pinViews(options: {
     throw new Error(trans.__('No computed view to pin yet.'));
   }
   const cells: JSONObject[] = [];
-  for (const view of ready) {
+  for (const [i, view] of ready.entries()) {
     // The state the view was computed with (its own brush left out).
     const state = view.state ?? board.state;
     const source = showCode(view.component, view.variables, view.params, state);
-    const answer = await requestBundle(settings, view, state);
-    let annotations: IPinAnnotation[] = [];
+    let ref: IPinAnnotationRef | null = null;
     try {
-      annotations = options.annotations?.(view) ?? [];
+      ref = options.annotations?.(view) ?? null;
     } catch {
-      annotations = [];
+      ref = null;
     }
+    const answer = await requestBundle(
+      settings,
+      view,
+      state,
+      ref ? { ...ref, board: options.wholeBoard === true && i === 0 } : null
+    );
+    const annotations = answer.annotations ?? [];
     cells.push({
       cell_type: 'code',
       source,

@@ -101,6 +101,7 @@ export const pinsPlugin: JupyterFrontEndPlugin<ISymphonyPins> = {
       registry,
       catalogs,
       trans,
+      rendermime,
       kernelFor: node => {
         const panel = tracker.find(p => p.node.contains(node));
         return panel?.sessionContext.session?.kernel?.id ?? null;
@@ -108,14 +109,15 @@ export const pinsPlugin: JupyterFrontEndPlugin<ISymphonyPins> = {
     };
     rendermime.addFactory(rendererFactory, RENDERER_RANK);
 
-    const pin = (views: ReadonlyArray<IBoardView>): void => {
+    const pin = (views: ReadonlyArray<IBoardView>, wholeBoard = false): void => {
       pinViews({
         panel: tracker.currentWidget,
         views,
         board: catalogs.board,
         settings,
         trans,
-        annotations
+        annotations,
+        wholeBoard
       })
         .then(n =>
           Notification.success(
@@ -157,7 +159,7 @@ export const pinsPlugin: JupyterFrontEndPlugin<ISymphonyPins> = {
     app.commands.addCommand(PinCommandIDs.pinBoard, {
       label: trans.__('Symphony: Pin board into the notebook'),
       isEnabled: () => ready().length > 0,
-      execute: () => pin(ready())
+      execute: () => pin(ready(), true)
     });
     app.commands.addCommand(PinCommandIDs.exportBoard, {
       label: trans.__('Symphony: Export board as HTML'),

@@ -1,6 +1,7 @@
 /*
- * The pins' public interface: other plugins (collaboration) can give the
- * annotations attached to a view, which a pin records in its cell.
+ * The pins' public interface: another plugin (collaboration) says where the
+ * annotations of a view are (its board and its id there); a pin asks the
+ * server for those threads and records them in its cell and its output.
  */
 import { Token } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
@@ -8,7 +9,7 @@ import { IDisposable } from '@lumino/disposable';
 import type { AnnotationSource } from './pin';
 
 export interface ISymphonyPins {
-  /** Give the annotations of a view (the last source set wins). */
+  /** Say where the annotations of a view are (the last source set wins). */
   setAnnotations(source: AnnotationSource): IDisposable;
 }
 

@@ -8,7 +8,8 @@ The payload of ``application/vnd.symphony-lab.view+json``::
      "data": <the component's compute() result: aggregates, JSON-safe>,
      "title": "Confusion matrix · m, X_test, y_test", "summary": "<the text/plain summary>",
      "provenance": {"pinned_by": {...} | null, "pinned_at": ISO-8601 | null,
-                    "execution_count": int | null, "library_version": str}}
+                    "execution_count": int | null, "library_version": str},
+     "annotations": [thread, ...]}   (only when the view has comment threads: notes.py)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import math
 from datetime import datetime, timezone
 from typing import Any
 
-from .static import render_html, render_svg, summary_text, view_title
+from .static import notes_text, render_html, render_svg, summary_text, svg_with_notes, view_title
 
 MIME_TYPE = "application/vnd.symphony-lab.view+json"
 PAYLOAD_VERSION = 1
@@ -116,8 +117,12 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def pin_payload(spec: Any, data: Any, prov: dict[str, Any] | None = None, title: str | None = None) -> dict[str, Any]:
-    """The payload of our MIME type; PinError for a bad spec or a snapshot over ``MAX_DATA_BYTES``."""
+def pin_payload(
+    spec: Any, data: Any, prov: dict[str, Any] | None = None, title: str | None = None,
+    annotations: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The payload of our MIME type; PinError for a bad spec or a snapshot over ``MAX_DATA_BYTES``.
+    ``annotations``: the threads attached to the view (notes.threads_of), carried when there are any."""
     clean = check_spec(spec)
     snapshot = jsonable(data)
     size = len(json.dumps(snapshot, separators=(",", ":")))
@@ -126,7 +131,7 @@ def pin_payload(spec: Any, data: Any, prov: dict[str, Any] | None = None, title:
             f"the view's data is {size // 1024} KiB, over the {MAX_DATA_BYTES // 1024} KiB a pin may carry; "
             "show fewer rows (a smaller page, fewer bins) and pin again"
         )
-    return {
+    payload = {
         "version": PAYLOAD_VERSION,
         "spec": clean,
         "data": snapshot,
@@ -134,19 +139,24 @@ def pin_payload(spec: Any, data: Any, prov: dict[str, Any] | None = None, title:
         "summary": summary_text(clean, snapshot),
         "provenance": prov if prov is not None else provenance(),
     }
+    if annotations:
+        payload["annotations"] = jsonable(annotations)
+    return payload
 
 
 def make_bundle(payload: dict[str, Any]) -> dict[str, Any]:
     """The output bundle (MIME type -> value) of a payload: ours and the static fallbacks."""
     spec, data = payload["spec"], payload["data"]
+    notes = payload.get("annotations")
+    comments = notes_text(notes)
     bundle: dict[str, Any] = {
         MIME_TYPE: payload,
-        "text/plain": payload["summary"],
-        "text/html": render_html(spec, data, payload["provenance"], payload["title"], payload["summary"]),
+        "text/plain": payload["summary"] + ("\n\n" + comments if comments else ""),
+        "text/html": render_html(spec, data, payload["provenance"], payload["title"], payload["summary"], notes),
     }
     svg = render_svg(spec, data)
     if svg is not None:
-        bundle["image/svg+xml"] = svg
+        bundle["image/svg+xml"] = svg_with_notes(svg, notes)
     return bundle
 
 

@@ -10,6 +10,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..handlers import API, SymphonyHandler
+from . import notes
 from .bundle import PinError, make_bundle, now_iso, pin_payload, provenance
 from .export import ExportError, render_page
 
@@ -36,7 +37,30 @@ class _PinsHandler(SymphonyHandler):
 
 
 class PinHandler(_PinsHandler):
-    """``POST .../pins`` ``{spec, data, execution_count}`` -> ``{bundle, pinned_by, pinned_at}``."""
+    """``POST .../pins`` ``{spec, data, execution_count, annotations?: {notebook, view, board}}`` ->
+    ``{bundle, pinned_by, pinned_at, annotations}``. The threads are read here from the notebook's board
+    (never taken from the request), with the same right as reading the notebook's files."""
+
+    async def threads(self, request: dict[str, Any] | None) -> list[dict[str, Any]]:
+        if request is None:
+            return []
+        from ..collab.format import BoardFormatError, board_path_for
+
+        if not self.authorizer.is_authorized(self, self.current_user, "read", "contents"):
+            raise web.HTTPError(403, "You are not allowed to read this notebook's board.")
+        store = self.settings.get("symphony_lab_boards")
+        try:
+            path = board_path_for(request["notebook"])
+        except BoardFormatError as exc:
+            raise web.HTTPError(400, f"annotations.notebook: {exc}") from None
+        if store is None or not await store.exists(path):
+            return []  # no board file: nobody has commented yet
+        try:
+            board = await store.read(path)
+        except web.HTTPError as exc:  # an unreadable board file: the pin goes without its comments
+            self.log.warning("symphony-lab: the comments of %s could not be read: %s", path, exc.log_message)
+            return []
+        return notes.threads_of(board, notes.targets_of(request))
 
     @web.authenticated
     @authorized
@@ -46,10 +70,18 @@ class PinHandler(_PinsHandler):
             raise web.HTTPError(400, "The request body must be an object {spec, data}.")
         by, at = _identity(self.current_user), now_iso()
         try:
-            payload = pin_payload(body.get("spec"), body.get("data"), provenance(by, at, body.get("execution_count")))
+            threads = await self.threads(notes.check_request(body.get("annotations")))
+        except ValueError as exc:
+            raise web.HTTPError(400, str(exc)) from None
+        try:
+            payload = pin_payload(
+                body.get("spec"), body.get("data"), provenance(by, at, body.get("execution_count")), annotations=threads
+            )
         except PinError as exc:
             raise web.HTTPError(400, str(exc)) from None
-        self.finish(json.dumps({"bundle": make_bundle(payload), "pinned_by": by, "pinned_at": at}))
+        self.finish(json.dumps(
+            {"bundle": make_bundle(payload), "pinned_by": by, "pinned_at": at, "annotations": payload.get("annotations", [])}
+        ))
 
 
 class ExportHandler(_PinsHandler):

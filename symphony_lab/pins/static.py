@@ -535,8 +535,10 @@ def _data_html(data: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_html(spec: dict[str, Any], data: Any, prov: dict[str, Any] | None, title: str, summary: str) -> str:
-    """The view as static HTML: title, summary, the chart (SVG inline) and the data's tables."""
+def render_html(
+    spec: dict[str, Any], data: Any, prov: dict[str, Any] | None, title: str, summary: str, annotations: Any = None
+) -> str:
+    """The view as static HTML: title, summary, the chart (SVG inline), the data's tables and the comments."""
     by = (prov or {}).get("pinned_by") or {}
     who = by.get("display_name") or by.get("name") or by.get("username")
     when = (prov or {}).get("pinned_at")
@@ -549,6 +551,131 @@ def render_html(spec: dict[str, Any], data: Any, prov: dict[str, Any] | None, ti
         f'<div class="symphony-lab-static" style="{FONT};color:{INK};background:#ffffff;border:1px solid {RULE};'
         f'border-radius:4px;padding:8px 12px;max-width:760px;overflow:auto">'
         f'<div style="font-weight:600;font-size:14px">{_esc(title)}</div>'
-        f'<p style="margin:4px 0 8px 0">{_esc(summary)}</p>{chart}{body}'
+        f'<p style="margin:4px 0 8px 0">{_esc(summary)}</p>{chart}{body}{render_notes_html(annotations)}'
         f'<div style="color:{MUTED};font-size:11px;margin-top:6px">{footer}</div></div>'
+    )
+
+
+# -- annotations -----------------------------------------------------------------------------------------
+# Comments are other people's text: always escaped, shown as plain text (Markdown as typed), never as markup.
+
+
+def _when(iso: Any) -> str:
+    return str(iso).replace("T", " ").replace("+00:00", " UTC") if isinstance(iso, str) and iso else ""
+
+
+def _who(note: dict[str, Any]) -> str:
+    author = note.get("author") if isinstance(note.get("author"), dict) else {}
+    return str(author.get("name") or author.get("username") or "someone")
+
+
+def _notes(threads: Any) -> list[dict[str, Any]]:
+    return [t for t in threads if isinstance(t, dict) and isinstance(t.get("text"), str)] if isinstance(threads, list) else []
+
+
+def _replies(thread: dict[str, Any]) -> list[dict[str, Any]]:
+    return _notes(thread.get("replies"))
+
+
+def notes_text(threads: Any) -> str:
+    """The threads as plain text, for ``text/plain``: one line per annotation, replies indented; empty when none."""
+    notes = _notes(threads)
+    if not notes:
+        return ""
+    lines = [f"Comments ({len(notes)}):"]
+    for thread in notes:
+        head = f"- {_who(thread)}" + (f", {_when(thread.get('created'))}" if thread.get("created") else "")
+        if thread.get("resolved"):
+            head += " (resolved)"
+        lines.append(f"{head}: " + thread["text"].strip().replace("\n", "\n    "))
+        for reply in _replies(thread):
+            head = f"    ↳ {_who(reply)}" + (f", {_when(reply.get('created'))}" if reply.get("created") else "")
+            lines.append(f"{head}: " + reply["text"].strip().replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def render_notes_html(threads: Any) -> str:
+    """The threads as static HTML (inline styles, every text escaped); empty when none."""
+    notes = _notes(threads)
+    if not notes:
+        return ""
+
+    def one(note: dict[str, Any], reply: bool) -> str:
+        when = _when(note.get("created"))
+        resolved = ' · <span style="color:#2e7d32">resolved</span>' if not reply and note.get("resolved") else ""
+        return (
+            f'<div style="margin:{"2px 0 2px 16px" if reply else "6px 0 2px 0"}">'
+            f'<div style="color:{MUTED};font-size:11px"><b style="color:{INK}">{_esc(_who(note))}</b>'
+            f'{" · " + _esc(when) if when else ""}{resolved}</div>'
+            f'<div style="white-space:pre-wrap;overflow-wrap:anywhere">{_esc(note["text"])}</div></div>'
+        )
+
+    body = "".join(
+        f'<div style="border-left:3px solid {RULE};padding-left:8px;margin:4px 0">'
+        + one(thread, False) + "".join(one(r, True) for r in _replies(thread)) + "</div>"
+        for thread in notes
+    )
+    return (
+        f'<div class="symphony-lab-notes" style="margin-top:8px;border-top:1px solid {RULE};padding-top:4px">'
+        f'<div style="font-weight:600">Comments ({len(notes)})</div>{body}</div>'
+    )
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    out: list[str] = []
+    for paragraph in text.strip().split("\n"):
+        words, line = paragraph.split(" "), ""
+        for word in words:
+            while len(word) > width:  # a long word (a URL) is cut, not allowed to run off the picture
+                if line:
+                    out.append(line)
+                    line = ""
+                out.append(word[:width])
+                word = word[width:]
+            if line and len(line) + 1 + len(word) > width:
+                out.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        out.append(line)
+    return out
+
+
+MAX_SVG_NOTE_LINES = 40
+
+
+def svg_with_notes(svg: str, threads: Any) -> str:
+    """The chart ``svg`` (from ``render_svg``) with the threads written below it, as SVG text (escaped)."""
+    notes = _notes(threads)
+    if not notes:
+        return svg
+    import re
+
+    size = re.match(r'<svg [^>]*?width="(\d+)" height="(\d+)"', svg)
+    if size is None:
+        return svg
+    chart_w, chart_h = int(size.group(1)), int(size.group(2))
+    width = max(chart_w, 480)
+    chars = max(40, (width - 24) // 6)
+    lines: list[tuple[str, str, int]] = [(f"Comments ({len(notes)})", "title", 8)]
+    for thread in notes:
+        for note, indent in [(thread, 8)] + [(r, 24) for r in _replies(thread)]:
+            head = _who(note) + (f" · {_when(note.get('created'))}" if note.get("created") else "")
+            if indent == 8 and thread.get("resolved"):
+                head += " · resolved"
+            lines.append((head, "head", indent))
+            lines.extend((part, "text", indent) for part in _wrap(note["text"], chars - indent // 6))
+    if len(lines) > MAX_SVG_NOTE_LINES:
+        lines = lines[: MAX_SVG_NOTE_LINES - 1] + [("… more in the notebook (cell metadata symphony_lab.pin)", "head", 8)]
+    step, top = 15, chart_h + 14
+    body = [f'<line x1="0" y1="{chart_h + 2}" x2="{width}" y2="{chart_h + 2}" stroke="{RULE}"/>']
+    for i, (text, kind, indent) in enumerate(lines):
+        style = {"title": f'font-weight="600" fill="{INK}"', "head": f'fill="{MUTED}"', "text": f'fill="{INK}"'}[kind]
+        body.append(f'<text x="{indent}" y="{top + i * step}" {style} xml:space="preserve">{_esc(text)}</text>')
+    height = top + len(lines) * step
+    inner = svg.replace("<svg ", f'<svg x="{(width - chart_w) // 2}" y="0" ', 1)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="system-ui, sans-serif" font-size="11"><rect width="{width}" height="{height}" fill="#ffffff"/>'
+        + inner + "".join(body) + "</svg>"
     )
