@@ -59,6 +59,14 @@ def report(result: dict[str, Any]) -> None:
         f"   goal p95 <= {GOAL_BRUSH_P95_S * 1000:.0f} ms: {'met' if b1['p95'] <= GOAL_BRUSH_P95_S * 1000 else 'not met'}"
     )
     print(f"  linked brush, 10M rows: p50 {b10['p50']:.0f} ms, p95 {b10['p95']:.0f} ms (n={b10['n']})")
+    for label, parts in (result.get("brush_parts") or {}).items():
+        sent = sorted(p["sent"] for p in parts if p and p.get("sent") is not None)
+        answered = sorted(p["answered"] for p in parts if p and p.get("answered") is not None)
+        if sent and answered:
+            print(
+                f"    brush at {label.upper()}, p50 from the pointerup: first view request sent {sent[len(sent) // 2]:.0f} ms,"
+                f" last answer received {answered[len(answered) // 2]:.0f} ms (the rest is drawing)"
+            )
     print(f"  a suggested view opened, click to painted (1M rows): {', '.join(f'{t / 1000:.2f} s' for t in result['click_to_painted_ms'])}")
 
 

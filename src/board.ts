@@ -2,7 +2,8 @@
  * The board: the views open for the followed kernel, in order, and the
  * shared state (Symphony's idea: one filter every view is computed with).
  * Pure logic, no DOM. Every view asks the server for its data again when
- * the shared state changes (debounced; stale answers are dropped) and when
+ * the shared state changes (at once after a quiet time, bursts joined; stale
+ * answers are dropped) and when
  * the fingerprints of its variables change (a new execution).
  */
 import { IDisposable, DisposableDelegate } from '@lumino/disposable';
@@ -844,8 +845,11 @@ export class BoardModel implements IBoardModel {
 
   /**
    * After a change of the shared state: the views whose state changes say
-   * "computing" at once and ask the server after a short quiet time, so
-   * that a brush dragged across a histogram sends one request, not twenty.
+   * "computing" at once. A change after a quiet time (a brush released, a
+   * chip removed) asks the server at once: waiting would only add to the
+   * latency of the linked views. Changes that follow it within `debounce` ms
+   * (keys held down, a burst from another viewer) are joined into one
+   * request, sent once they are quiet for that long.
    */
   private _scheduleAll(): void {
     const stale = this._views.filter(
@@ -863,11 +867,7 @@ export class BoardModel implements IBoardModel {
         this._update(view.id, { status: 'loading', error: null });
       }
     }
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-    }
-    this._timer = setTimeout(() => {
-      this._timer = null;
+    const requestStale = (): void => {
       for (const view of this._views) {
         if (
           view.status !== 'missing' &&
@@ -882,6 +882,22 @@ export class BoardModel implements IBoardModel {
   }
 
   private _update(id: string, patch: Partial<IBoardView>): void {
+    };
+    const now = Date.now();
+    const quiet =
+      this._timer === null && now - this._lastChange >= this._debounce;
+    this._lastChange = now;
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+    if (quiet) {
+      requestStale();
+      return;
+    }
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      requestStale();
     let changed = false;
     this._views = this._views.map(view => {
       if (view.id !== id) {
@@ -936,6 +952,8 @@ export class BoardModel implements IBoardModel {
   private _counter = 0;
   private _focus: { id: string; seq: number } | null = null;
   private _isDisposed = false;
+  /** When the shared state last changed (ms since the epoch), for `_scheduleAll`. */
+  private _lastChange = -Infinity;
   private _changed = new Signal<IBoardModel, void>(this);
   private _stateChanged = new Signal<IBoardModel, IBoardState>(this);
 }

@@ -108,8 +108,8 @@ const plugin: JupyterFrontEndPlugin<ISymphonyCatalogs> = {
       fetchView: (kernelId, request, signal, onProgress) =>
         client.fetchView(kernelId, request, signal, onProgress),
       stateFor: (spec, state) => stateForView(registry, spec, state),
-      // A brush ends in one change: recompute after 40 ms (enough to join a
-      // burst of key presses), not 150, which was most of a brush's latency.
+      // A change after a quiet time (a brush released) is computed at once;
+      // changes within 40 ms of the last one are joined (keys held down).
       debounce: 40,
       // The board's filter and open views go to the server (other viewers,
       // and Python's symphony_lab.selection()); states it pushes come back.

@@ -242,24 +242,33 @@ describe('BoardModel', () => {
       expect(board.state.filter).toEqual([{ column: 'n', op: 'in', values: [1] }]);
     });
 
-    it('computes every view again, once, after a quiet time', async () => {
+    it('computes every view at once after a quiet time, and joins a burst', async () => {
       board.open(summary);
       board.open(missing);
       server.answer(0);
       server.answer(1);
       await flush();
+      jest.advanceTimersByTime(1000);
+      // A change after a quiet time (a brush released): asked for at once.
       board.setClause({ column: 'age', op: 'range', min: 20, max: 30 });
-      // "computing…" at once, the request later.
       expect(board.views.map(v => v.status)).toEqual(['loading', 'loading']);
+      expect(server.calls).toHaveLength(4);
+      const first = { filter: [{ column: 'age', op: 'range', min: 20, max: 30 }] };
+      expect(server.calls.slice(2).map(c => c.request.state)).toEqual([first, first]);
+      // Changes within the debounce time of the last one are joined: the
+      // requests in flight are dropped, one request per view once quiet.
+      jest.advanceTimersByTime(100);
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 35 });
       jest.advanceTimersByTime(100);
       board.setClause({ column: 'age', op: 'range', min: 20, max: 40 });
+      expect(server.calls.slice(2).every(c => c.signal.aborted)).toBe(true);
       jest.advanceTimersByTime(149);
-      expect(server.calls).toHaveLength(2);
-      jest.advanceTimersByTime(1);
       expect(server.calls).toHaveLength(4);
+      jest.advanceTimersByTime(1);
+      expect(server.calls).toHaveLength(6);
       const wanted = { filter: [{ column: 'age', op: 'range', min: 20, max: 40 }] };
-      expect(server.calls.slice(2).map(c => c.request.state)).toEqual([wanted, wanted]);
-      expect(server.calls.slice(2).map(c => c.request.component).sort()).toEqual([
+      expect(server.calls.slice(4).map(c => c.request.state)).toEqual([wanted, wanted]);
+      expect(server.calls.slice(4).map(c => c.request.component).sort()).toEqual([
         'missing',
         'summary'
       ]);

@@ -120,6 +120,20 @@ describe('summary', () => {
     expect(host.querySelector('b')).toBeNull();
   });
 
+  it('marks an estimated distinct count', () => {
+    const income = { ...data.columns[0], distinct: 523709, distinct_approx: true };
+    draw(SummaryView, { component: 'summary', variables: ['df'], params: {} }, {
+      ...data,
+      columns: [income, data.columns[1]]
+    });
+    const cells = $$('.jp-SymphonyView-summaryDistinct');
+    expect(cells[0].textContent).toBe('≈\u2009523,709');
+    expect(cells[0].getAttribute('data-approx')).toBe('true');
+    expect(cells[0].getAttribute('title')).toContain('Estimated');
+    expect(cells[1].textContent).toBe('4');
+    expect(cells[1].getAttribute('data-approx')).toBeNull();
+  });
+
   it('opens the distribution of a column from its name', () => {
     draw(SummaryView, { component: 'summary', variables: ['df'], params: {} }, data);
     act(() => ($$('.jp-SymphonyView-columnName')[0] as HTMLElement).click());

@@ -21,6 +21,8 @@ interface IColumnSummary {
   kind: string;
   missing: number;
   distinct: number | null;
+  /** The distinct count is an estimate (many values: a sketch, within about 1 %). */
+  distinctApprox: boolean;
   min: Cell;
   max: Cell;
   mean: number | null;
@@ -65,6 +67,7 @@ function parseColumn(value: unknown): IColumnSummary | null {
     kind: str(value.kind) ?? '',
     missing: num(value.missing) ?? 0,
     distinct: num(value.distinct),
+    distinctApprox: value.distinct_approx === true,
     min: cell(value.min),
     max: cell(value.max),
     mean: num(value.mean),
@@ -265,8 +268,19 @@ export function SummaryView(props: IViewRendererProps): JSX.Element {
               <td
                 className="jp-SymphonyView-num jp-SymphonyView-summaryDistinct"
                 data-label={trans.__('distinct')}
+                data-approx={column.distinctApprox ? 'true' : undefined}
+                title={
+                  column.distinctApprox
+                    ? trans.__(
+                        'Estimated from a sketch of every value (within about 1%): counting them exactly would hold up the view.'
+                      )
+                    : undefined
+                }
               >
-                {column.distinct === null ? '–' : formatInteger(column.distinct)}
+                {column.distinct === null
+                  ? '–'
+                  : (column.distinctApprox ? '≈\u2009' : '') +
+                    formatInteger(column.distinct)}
               </td>
               <td className="jp-SymphonyView-summaryValues">
                 <Profile column={column} trans={trans} />

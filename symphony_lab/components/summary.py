@@ -5,7 +5,8 @@ Distinct counts of more than 200,000 numeric values with many distinct ones are 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from functools import partial
+from typing import Any, Callable, Sequence
 
 from .base import Component, Context, Entry, Finding, Suggestion
 
@@ -84,60 +85,89 @@ class Summary(Component):
         return out
 
     def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-        import numpy as np
         import pandas as pd
 
-        from ..kernel.frames import column_kind, json_value, view_rows
-        from ..kernel.safe import safe_label
-        from ..kernel.sketch import distinct_count
+        from ..kernel.frames import view_rows
 
         (df,) = objects
         rows = view_rows(df, state, MAX_ROWS)
         frame = rows.frame
-        n = len(frame)
-        columns = []
-        for label in list(frame.columns[:500]):
-            col = frame[label]
-            if not isinstance(col, pd.Series):
-                continue
-            kind = column_kind(col)
-            missing = int(col.isna().sum())
-            info: dict[str, Any] = {"name": safe_label(label), "dtype": str(col.dtype), "kind": kind, "missing": missing}
-            present = col.dropna()
-            try:
-                if kind in ("numeric", "datetime", "boolean") and isinstance(present.dtype, np.dtype):
-                    # Estimated above 200,000 values of many distinct values, and marked (kernel/sketch.py).
-                    distinct, exact = distinct_count(present.to_numpy())
-                else:
-                    distinct, exact = int(col.nunique(dropna=True)), True
-                info["distinct"] = distinct
-                if not exact:
-                    info["distinct_approx"] = True
-            except TypeError:
-                info["distinct"] = None
-            if kind == "numeric" and len(present):
-                values = present.to_numpy(dtype=float)
-                values = values[np.isfinite(values)]
-                if len(values):
-                    info.update(
-                        min=json_value(values.min()),
-                        max=json_value(values.max()),
-                        mean=json_value(values.mean()),
-                        std=json_value(values.std(ddof=1)) if len(values) > 1 else None,
-                    )
-                    counts, edges = _histogram(values, params["bins"])
-                    info["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
-            elif kind == "datetime" and len(present):
-                info.update(min=json_value(present.min()), max=json_value(present.max()))
-            elif len(present):
-                try:
-                    if isinstance(present.dtype, pd.CategoricalDtype):  # counted on the codes
-                        top = present.value_counts()
-                        top = top[top > 0].head(5)
-                    else:
-                        top = present.astype("string").value_counts().head(5)
-                    info["top"] = [{"value": json_value(k), "count": int(v)} for k, v in top.items()]
-                except TypeError:
-                    pass
-            columns.append(info)
+        series = [(label, frame[label]) for label in list(frame.columns[:500])]
+        series = [(label, col) for label, col in series if isinstance(col, pd.Series)]
+        bins = params["bins"]
+        columns = _in_threads([partial(_column, label, col, bins) for label, col in series], len(frame))
         return {**rows.counts(), "columns_total": int(df.shape[1]), "columns": columns}
+
+
+PARALLEL_ROWS = 200_000  # from this many rows, columns are summarised two (or more) at a time
+
+
+def _in_threads(work: list[Callable[[], dict[str, Any]]], rows: int) -> list[dict[str, Any]]:
+    """The results of ``work`` in order, computed by a few threads when the frame is large (numpy and
+    pandas release the GIL in the loops that count). An interrupt (how a view is cancelled) drops the
+    columns not started; those running finish on their own."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, min(4, os.cpu_count() or 1, len(work)))
+    if rows < PARALLEL_ROWS or workers == 1:
+        return [w() for w in work]
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="symphony-summary")
+    futures = [pool.submit(w) for w in work]
+    try:
+        return [f.result() for f in futures]
+    finally:
+        for f in futures:
+            f.cancel()
+        pool.shutdown(wait=False)
+
+
+def _column(label: Any, col: Any, bins: int) -> dict[str, Any]:
+    """One column's line of the summary."""
+    import numpy as np
+    import pandas as pd
+
+    from ..kernel.frames import column_kind, json_value
+    from ..kernel.safe import safe_label
+    from ..kernel.sketch import distinct_count
+
+    kind = column_kind(col)
+    missing = int(col.isna().sum())
+    info: dict[str, Any] = {"name": safe_label(label), "dtype": str(col.dtype), "kind": kind, "missing": missing}
+    present = col.dropna()
+    try:
+        if kind in ("numeric", "datetime", "boolean") and isinstance(present.dtype, np.dtype):
+            # Estimated above 200,000 values of many distinct values, and marked (kernel/sketch.py).
+            distinct, exact = distinct_count(present.to_numpy())
+        else:
+            distinct, exact = int(col.nunique(dropna=True)), True
+        info["distinct"] = distinct
+        if not exact:
+            info["distinct_approx"] = True
+    except TypeError:
+        info["distinct"] = None
+    if kind == "numeric" and len(present):
+        values = present.to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        if len(values):
+            info.update(
+                min=json_value(values.min()),
+                max=json_value(values.max()),
+                mean=json_value(values.mean()),
+                std=json_value(values.std(ddof=1)) if len(values) > 1 else None,
+            )
+            counts, edges = _histogram(values, bins)
+            info["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
+    elif kind == "datetime" and len(present):
+        info.update(min=json_value(present.min()), max=json_value(present.max()))
+    elif len(present):
+        try:
+            if isinstance(present.dtype, pd.CategoricalDtype):  # counted on the codes
+                top = present.value_counts()
+                top = top[top > 0].head(5)
+            else:
+                top = present.astype("string").value_counts().head(5)
+            info["top"] = [{"value": json_value(k), "count": int(v)} for k, v in top.items()]
+        except TypeError:
+            pass
+    return info
