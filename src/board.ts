@@ -878,10 +878,6 @@ export class BoardModel implements IBoardModel {
           void this._request(view.id);
         }
       }
-    }, this._debounce);
-  }
-
-  private _update(id: string, patch: Partial<IBoardView>): void {
     };
     const now = Date.now();
     const quiet =
@@ -898,6 +894,10 @@ export class BoardModel implements IBoardModel {
     this._timer = setTimeout(() => {
       this._timer = null;
       requestStale();
+    }, this._debounce);
+  }
+
+  private _update(id: string, patch: Partial<IBoardView>): void {
     let changed = false;
     this._views = this._views.map(view => {
       if (view.id !== id) {
@@ -948,12 +948,12 @@ export class BoardModel implements IBoardModel {
   private _runs = new Map<string, IRun>();
   private _saved = new Map<string, ISaved>();
   private _timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the shared state last changed (ms since the epoch), for `_scheduleAll`. */
+  private _lastChange = -Infinity;
   private _generation = 0;
   private _counter = 0;
   private _focus: { id: string; seq: number } | null = null;
   private _isDisposed = false;
-  /** When the shared state last changed (ms since the epoch), for `_scheduleAll`. */
-  private _lastChange = -Infinity;
   private _changed = new Signal<IBoardModel, void>(this);
   private _stateChanged = new Signal<IBoardModel, IBoardState>(this);
 }
