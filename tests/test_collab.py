@@ -181,7 +181,7 @@ async def test_reply_resolve_reopen_and_forged_author_ignored(board, clients, jp
     assert resolved["resolved"] is True and resolved["resolved_by"] == root["author"]["username"]
     reopened = await post({"op": "reopen", "id": root["id"]})
     assert reopened["resolved"] is False
-    await eventually(lambda: len(a.annotations) == 3 and a.annotations[reply["id"]]["text"].endswith("(fixed)"))
+    await eventually(lambda: len(a.annotations) == 3 and a.annotation(reply["id"])["text"].endswith("(fixed)"))
     for bad in ({"op": "create", "text": "", "target": {"kind": "view"}}, {"op": "nope"}, {"op": "create", "text": "x", "target": {"kind": "cell"}},
                 {"op": "edit", "id": "missing", "text": "x"}):
         with pytest.raises(HTTPClientError) as info:
@@ -204,6 +204,44 @@ def test_only_the_author_edits_and_nobody_deletes():
         ann.apply(doc, {"op": "delete", "id": note["id"]}, alice)
 
 
+def test_annotations_are_json_strings_in_the_document_and_objects_in_the_file():
+    doc = YBoard()
+    alice = {"username": "alice", "name": "Alice", "initials": "A", "color": "#f00"}
+    note = ann.apply(doc, {"op": "create", "text": "é **look**", "target": {"kind": "board"}}, alice, now_ms=7)
+    raw = doc.yannotations[note["id"]]
+    assert isinstance(raw, str) and json.loads(raw)["text"] == "é **look**" and "é" in raw
+    assert doc.annotation(note["id"])["created"] == 7
+    text = doc.get()
+    line = next(line for line in text.splitlines() if note["id"] in line)
+    assert '"text": "é **look**"' in line, "the file keeps a readable object, not an escaped string"
+    # Loading the same file again writes nothing (the first load adds the meta entries).
+    doc.set(text)
+    before = doc.ydoc.get_state()
+    doc.set(text)
+    assert doc.ydoc.get_state() == before
+
+
+def test_an_annotation_stored_as_an_object_before_strings_still_reads():
+    """A Y store written by an earlier version holds JSON objects (and early maps): read, then upgraded."""
+    old = Doc()
+    entry = {"target": {"kind": "view", "ref": "v1", "label": "x"}, "parent": None, "text": "old words",
+             "author": {"username": "bob", "name": "Bob", "initials": "B", "color": ""}, "created": 3.0,
+             "edited": None, "resolved": False, "resolved_by": None, "resolved_at": None}
+    with old.transaction():
+        old.get("annotations", type=Map)["obj"] = entry
+        old.get("annotations", type=Map)["map"] = Map({**entry, "text": "older words"})
+    doc = YBoard(Doc())
+    doc.ydoc.apply_update(old.get_update())
+    assert doc.annotation("obj")["text"] == "old words" and doc.annotation("obj")["created"] == 3
+    assert doc.annotation("map")["text"] == "older words"
+    board = doc.to_dict()
+    assert set(board["annotations"]) == {"obj", "map"}
+    ann.apply(doc, {"op": "resolve", "id": "obj"}, {"username": "eve", "name": "Eve", "initials": "E", "color": ""})
+    assert isinstance(doc.yannotations["obj"], str) and doc.annotation("obj")["resolved_by"] == "eve"
+    doc.set(doc.get())
+    assert all(isinstance(doc.yannotations[k], str) for k in ("obj", "map"))
+
+
 async def test_a_browser_cannot_write_annotations(board, clients, jp_serverapp):
     session = await board()
     honest, forger = await clients(session), await clients(session)
@@ -220,6 +258,25 @@ async def test_a_browser_cannot_write_annotations(board, clients, jp_serverapp):
     await eventually(lambda: "v1" in room_doc(jp_serverapp).yviews)
     assert "forged" not in room_doc(jp_serverapp).yannotations
     assert "forged" not in honest.annotations
+    # The same as a JSON string (how the server stores comments), and a rewrite of a real comment.
+    note = await post_note(jp_serverapp)
+    await eventually(lambda: note in honest.annotations, what="the server's comment")
+    for key, value in (("forged2", json.dumps({"text": "hi"})), (note, honest.annotations[note].replace("hello", "HELLO"))):
+        forger = await clients(session)
+        await asyncio.sleep(0.3)
+        forger.annotations[key] = value
+        await eventually(lambda: forger.conn.close_code is not None, what="the forger's connection to close")
+        assert forger.conn.close_code == 4400
+    assert "forged2" not in room_doc(jp_serverapp).yannotations
+    assert room_doc(jp_serverapp).annotation(note)["text"] == "hello"
+    assert honest.annotation(note)["text"] == "hello"
+
+
+async def post_note(serverapp: Any) -> str:
+    """A comment written as the server writes one (through the room's document)."""
+    doc = room_doc(serverapp)
+    author = {"username": "alice", "name": "Alice", "initials": "A", "color": "#f00"}
+    return ann.apply(doc, {"op": "create", "text": "hello", "target": {"kind": "board"}}, author)["id"]
 
 
 async def test_malformed_and_oversized_updates_close_and_change_nothing(board, clients, jp_serverapp, jp_http_port, jp_base_url, jp_auth_header):

@@ -15,7 +15,7 @@ from pycrdt import Channel, Doc, Map, Provider
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-from symphony_lab.collab.format import BOARD_CONTENT_TYPE, BOARD_FORMAT
+from symphony_lab.collab.format import BOARD_CONTENT_TYPE, BOARD_FORMAT, decode_annotation, plain
 
 
 def server_config(root: Any, save_delay: float = 0.2) -> dict[str, Any]:
@@ -30,6 +30,12 @@ def server_config(root: Any, save_delay: float = 0.2) -> dict[str, Any]:
         "YDocExtension": {"document_save_delay": save_delay, "document_cleanup_delay": 60.0},
         "SymphonyLabApp": {"reap_interval": 3600.0},
     }
+
+
+def read_annotation(value: Any) -> dict[str, Any]:
+    """An annotation as a client's Y document holds it (a JSON string), as plain data: the one way the
+    collaboration tests read annotation values."""
+    return plain(decode_annotation(value))
 
 
 class TornadoChannel(Channel):
@@ -81,13 +87,22 @@ class BoardClient:
 
     @property
     def annotations(self) -> Map:
+        """The raw Y map (values are JSON strings): for ``len``, ``in`` and forged writes. Read entries
+        through ``annotation``/``notes``."""
         return self.doc.get("annotations", type=Map)
+
+    def annotation(self, annotation_id: str) -> dict[str, Any] | None:
+        value = self.annotations.get(annotation_id)
+        return None if value is None else read_annotation(value)
+
+    def notes(self) -> dict[str, dict[str, Any]]:
+        return {k: read_annotation(v) for k, v in self.annotations.items()}
 
     def snapshot(self) -> dict[str, Any]:
         def py(m: Map) -> dict[str, Any]:
             return {k: (v.to_py() if isinstance(v, Map) else v) for k, v in m.items()}
 
-        return {"views": py(self.views), "state": py(self.state), "annotations": py(self.annotations)}
+        return {"views": py(self.views), "state": py(self.state), "annotations": self.notes()}
 
     async def close(self) -> None:
         self.conn.close()

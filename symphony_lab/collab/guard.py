@@ -21,7 +21,7 @@ from typing import Any
 
 from pycrdt import Doc, Map, YMessageType, YSyncMessageType, read_message
 
-from .format import BoardFormatError, check_state_value, check_view, plain
+from .format import BoardFormatError, check_state_value, check_view, decode_annotation, plain
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 CLOSE_REFUSED = 4400
@@ -33,6 +33,14 @@ class RefusedUpdate(Exception):
 
 def _entry(value: Any) -> Any:
     return value.to_py() if isinstance(value, Map) else value
+
+
+def _annotation(value: Any) -> Any:
+    """An annotation's value as data, to compare (an undecodable string stays as it is)."""
+    try:
+        return plain(decode_annotation(value))
+    except BoardFormatError:
+        return value
 
 
 class RoomGuard:
@@ -123,7 +131,9 @@ class RoomGuard:
         for key in annotations:
             before = room_annotations.get(key)
             after = shadow_annotations.get(key)
-            if plain(_entry(before)) != plain(_entry(after)):
+            if before is None and after is None:
+                continue
+            if before is None or after is None or (before != after and _annotation(before) != _annotation(after)):
                 raise RefusedUpdate(f"annotation {key!r} written by a browser (annotations go through the server)")
         shadow_views = shadow.get("views", type=Map)
         for key in views:

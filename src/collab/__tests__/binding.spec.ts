@@ -159,3 +159,46 @@ describe('threadsOf', () => {
     ]);
   });
 });
+
+describe('BoardDoc annotations', () => {
+  const entry = {
+    target: { kind: 'view', ref: 'v1', label: 'summary of df' },
+    parent: null,
+    text: 'é **look**',
+    author: { username: 'bob', name: 'Bob', initials: 'B', color: '#00f' },
+    created: 5,
+    edited: null,
+    resolved: false,
+    resolved_by: null,
+    resolved_at: null
+  };
+
+  it('reads the JSON string the server stores, and travels to another replica', () => {
+    const { a, b } = pair();
+    // As the server writes it: one compact JSON string per annotation.
+    a.ydoc.getMap('annotations').set('n1', JSON.stringify(entry));
+    expect(b.annotations().map(n => [n.id, n.text, n.author.name])).toEqual([
+      ['n1', 'é **look**', 'Bob']
+    ]);
+    expect(b.getSource()).toMatchObject({ annotations: { n1: { text: 'é **look**' } } });
+  });
+
+  it('still reads an annotation stored as an object (a Y store from before), and skips garbage', () => {
+    const doc = BoardDoc.create();
+    const map = doc.ydoc.getMap('annotations');
+    map.set('old', { ...entry, text: 'old words' });
+    map.set('bad', '{not json');
+    map.set('worse', 12);
+    expect(doc.annotations().map(n => [n.id, n.text])).toEqual([['old', 'old words']]);
+  });
+
+  it('stores strings itself in single-user mode', () => {
+    const doc = BoardDoc.create();
+    doc.putAnnotation({ id: 'n2', ...entry });
+    doc.setSource({ annotations: { n3: entry } });
+    const value = doc.ydoc.getMap('annotations').get('n3');
+    expect(typeof value).toBe('string');
+    expect(JSON.parse(value as string)).toEqual(entry);
+    expect(doc.annotations().map(n => n.id)).toEqual(['n3']);
+  });
+});
