@@ -348,6 +348,28 @@ async def test_xss_payloads_are_stored_as_text(board, jp_fetch, jp_root_dir):
     assert r.headers["Content-Type"].startswith("application/json")
 
 
+async def test_a_comment_is_saved_while_the_room_of_a_deleted_board_lingers(board, clients, jp_fetch, jp_root_dir):
+    """A board deleted while its room is still open (a test folder removed, a file moved) has no path
+    any more: saving another board's room after a comment must not trip over it (it answered 500)."""
+    (jp_root_dir / "gone").mkdir()
+    (jp_root_dir / "gone" / "old.ipynb").write_text("{}")
+    await jp_fetch("symphony-lab", "api", "boards", method="POST", body="", params={"notebook": "gone/old.ipynb"})
+    lingering = await clients(await open_session(jp_fetch, board_path_for("gone/old.ipynb")))
+    await asyncio.sleep(0.3)
+    add_view(lingering, "v1", "summary", 1)
+    await asyncio.sleep(0.3)
+    # Deleted through the contents API (as Galata removes a test's folder): the file ids go too.
+    for path in (board_path_for("gone/old.ipynb"), "gone/old.ipynb", "gone"):
+        await jp_fetch("api", "contents", *path.split("/"), method="DELETE")
+    session = await board()
+    a = await clients(session)
+    r = await jp_fetch("symphony-lab", "api", "boards", "annotations", method="POST", params={"notebook": NOTEBOOK},
+                       body=json.dumps({"op": "create", "text": "still saved", "target": {"kind": "board"}}))
+    note = json.loads(r.body)
+    await eventually(lambda: a.annotation(note["id"]) is not None, what="the comment in the room")
+    await eventually(lambda: note["id"] in parse_board((jp_root_dir / BOARD).read_text())["annotations"], what="the file")
+
+
 async def test_board_routes_need_an_existing_notebook(jp_fetch):
     for notebook in ("nope.ipynb", "../etc/passwd", ""):
         with pytest.raises(HTTPClientError) as info:

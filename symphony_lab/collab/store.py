@@ -101,8 +101,14 @@ class BoardStore:
         if server is None:
             return
         for room in list(getattr(server, "rooms", {}).values()):
-            loader = getattr(room, "_file", None)
-            if getattr(room, "file_type", None) != BOARD_CONTENT_TYPE or getattr(loader, "path", None) != path:
+            if getattr(room, "file_type", None) != BOARD_CONTENT_TYPE:
+                continue
+            try:
+                # A room whose file was deleted (or moved) has no path: its loader raises.
+                room_path = getattr(getattr(room, "_file", None), "path", None)
+            except Exception:
+                continue
+            if room_path != path:
                 continue
             save = getattr(room, "_save_to_disc", None)
             task = save() if save is not None else None
