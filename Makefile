@@ -73,6 +73,7 @@ bench: build chromium
 	$(BIN)/python benchmarks/bench_embedding.py
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_collab.py
+	$(BIN)/python benchmarks/bench_export.py
 
 clean:
 	rm -rf lib tsconfig.tsbuildinfo symphony_lab/labextension node_modules ui-tests/node_modules $(VENV)
