@@ -71,9 +71,8 @@ class Distribution(Component):
 
     def compute(self, objects: Sequence[Any], params: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
-        import pandas as pd
 
-        from ..kernel.frames import column_kind, json_value, resolve_column, view_rows
+        from ..kernel.frames import column_kind, resolve_column, view_rows
 
         (df,) = objects
         if "column" not in params:
@@ -90,17 +89,16 @@ class Distribution(Component):
                 by, by_label = resolve_column(df, group), group
             except KeyError:
                 pass
-        rows = view_rows(df, state, MAX_ROWS)
+        # Only the columns drawn are taken from the frame (the filter reads its own).
+        rows = view_rows(df, state, MAX_ROWS, [column] if by is None else [column, by])
         frame = rows.frame
         values = frame[column]
         kind = column_kind(values)
-        groups: list[tuple[Any, Any]]
+        group_codes: Any = None
         if by is None:
-            groups = [(None, slice(None))]
+            group_keys: list[Any] = [None]
         else:
-            top = frame[by].astype("string").value_counts(dropna=False).head(MAX_GROUPS).index
-            keys = frame[by].astype("string")
-            groups = [(json_value(g), (keys == g).to_numpy(dtype=bool, na_value=False) if g is not pd.NA else keys.isna().to_numpy()) for g in top]
+            group_keys, group_codes = _top_codes(frame[by], MAX_GROUPS, dropna=False)
         result: dict[str, Any] = {
             "column": params["column"],
             "by": by_label,
@@ -110,30 +108,105 @@ class Distribution(Component):
             "missing": int(values.isna().sum()),
         }
         if kind in ("numeric", "datetime"):
-            raw = values.to_numpy(dtype="datetime64[ns]" if kind == "datetime" else float, na_value=np.nan if kind == "numeric" else np.datetime64("NaT"))
-            as_float = raw.astype("int64").astype(float) if kind == "datetime" else raw
-            if kind == "datetime":
-                as_float[np.isnat(raw)] = np.nan
-            finite = as_float[np.isfinite(as_float)]
-            if len(finite) == 0:
-                result.update(edges=[], series=[])
-                return result
-            edges = np.histogram_bin_edges(finite, bins=params["bins"])
-            series = []
-            for key, mask in groups:
-                part = as_float[mask]
-                counts, _ = np.histogram(part[np.isfinite(part)], bins=edges)
-                series.append({"group": key, "counts": [int(c) for c in counts]})
-            result["edges"] = [json_value(pd.Timestamp(int(e))) if kind == "datetime" else float(e) for e in edges]
-            result["series"] = series
+            result.update(_histograms(values, kind, params["bins"], group_keys, group_codes))
         else:
-            text = values.astype("string")
-            categories = list(text.value_counts(dropna=True).head(MAX_CATEGORIES).index)
-            result["categories"] = [json_value(c) for c in categories]
-            result["other_categories"] = int(max(0, text.nunique(dropna=True) - len(categories)))
-            series = []
-            for key, mask in groups:
-                counts = text[mask].value_counts(dropna=True)
-                series.append({"group": key, "counts": [int(counts.get(c, 0)) for c in categories]})
-            result["series"] = series
+            categories, codes = _top_codes(values, MAX_CATEGORIES, dropna=True)
+            observed = int(_observed(values))
+            result["categories"] = categories
+            result["other_categories"] = max(0, observed - len(categories))
+            counts = _grouped_counts(group_codes, codes, len(group_keys), len(categories))
+            result["series"] = [{"group": key, "counts": [int(c) for c in row]} for key, row in zip(group_keys, counts)]
         return result
+
+
+def _grouped_counts(groups: Any, codes: Any, n_groups: int, n_codes: int) -> Any:
+    """(n_groups, n_codes) counts of the rows with group and code both >= 0: one bincount."""
+    import numpy as np
+
+    if groups is None:  # one group: every row
+        valid = codes[(codes >= 0) & (codes < n_codes)] if len(codes) and (codes.min() < 0 or codes.max() >= n_codes) else codes
+        return np.bincount(valid, minlength=n_codes).reshape(1, n_codes)
+    keep = (groups >= 0) & (groups < n_groups) & (codes >= 0) & (codes < n_codes)
+    combined = groups[keep] * n_codes + codes[keep]
+    return np.bincount(combined, minlength=n_groups * n_codes).reshape(n_groups, n_codes)
+
+
+def _text_codes(values: Any) -> tuple[Any, list[Any]]:
+    """Codes (-1 for missing) and the values they stand for, compared as text (so 1 and "1" are one):
+    categorical columns through their categories, without converting every row."""
+    import numpy as np
+    import pandas as pd
+
+    from ..kernel.frames import json_value
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        names = pd.Index(values.cat.categories.astype("string"))
+        merged, firsts = pd.factorize(names)  # two categories may read the same as text
+        codes = values.cat.codes.to_numpy(dtype=np.int64)
+        mapped = np.where(codes >= 0, merged[np.clip(codes, 0, None)] if len(merged) else -1, -1)
+        return mapped.astype(np.int64), [json_value(v) for v in firsts]
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), [json_value(v) for v in uniques]
+
+
+def _top_codes(values: Any, limit: int, dropna: bool) -> tuple[list[Any], Any]:
+    """The ``limit`` most frequent values (missing as None when not ``dropna``) and each row's rank
+    among them (-1 for the others): the order and ties of ``value_counts``."""
+    import numpy as np
+
+    codes, names = _text_codes(values)
+    counts = np.bincount(codes + 1, minlength=len(names) + 1)  # slot 0: missing
+    if dropna:
+        counts[0] = 0
+    slots = np.argsort(-counts, kind="stable")
+    slots = [int(slot) for slot in slots[:limit] if counts[slot] > 0]
+    rank = np.full(len(names) + 1, -1, dtype=np.int64)
+    rank[slots] = np.arange(len(slots))
+    keys = [None if slot == 0 else names[slot - 1] for slot in slots]
+    return keys, rank[codes + 1]
+
+
+def _observed(values: Any) -> int:
+    """How many distinct values (as text) the column has."""
+    import numpy as np
+
+    codes, names = _text_codes(values)
+    return int(np.count_nonzero(np.bincount(codes[codes >= 0], minlength=len(names))))
+
+
+def _histograms(values: Any, kind: str, bins: int, keys: list[Any], groups: Any) -> dict[str, Any]:
+    """Equal-width bins over the finite values, counted per group in one bincount: the edges and counts
+    of ``numpy.histogram`` (half-open bins, the last one closed) without its sort of every value."""
+    import numpy as np
+    import pandas as pd
+
+    from ..kernel.frames import json_value
+
+    if kind == "datetime":
+        raw = values.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
+        as_float = raw.astype("int64").astype(float)
+        as_float[np.isnat(raw)] = np.nan
+    else:
+        as_float = values.to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(as_float)
+    present = as_float[finite]
+    if len(present) == 0:
+        return {"edges": [], "series": []}
+    edges = np.histogram_bin_edges(present, bins=bins)
+    low, high = edges[0], edges[-1]
+    position = (present - low) * (bins / (high - low))
+    index = position.astype(np.int64)
+    np.clip(index, 0, bins - 1, out=index)
+    # Rounding can put a value that lies on an edge one bin off: check those few against the edges
+    # themselves, as numpy.histogram does (and nothing else, so no gather over every value).
+    near = np.flatnonzero(np.abs(position - np.rint(position)) < 1e-6)
+    if len(near):
+        k, v = index[near], present[near]
+        k = k - (v < edges[k])
+        k = k + ((v >= edges[k + 1]) & (k != bins - 1))
+        index[near] = k
+    counts = _grouped_counts(None if groups is None else groups[finite], index, len(keys), bins)
+    return {
+        "edges": [json_value(pd.Timestamp(int(e))) if kind == "datetime" else float(e) for e in edges],
+        "series": [{"group": key, "counts": [int(c) for c in row]} for key, row in zip(keys, counts)],
+    }
