@@ -110,8 +110,9 @@ class Distribution(Component):
         if kind in ("numeric", "datetime"):
             result.update(_histograms(values, kind, params["bins"], group_keys, group_codes))
         else:
-            categories, codes = _top_codes(values, MAX_CATEGORIES, dropna=True)
-            observed = int(_observed(values))
+            text_codes, names = _text_codes(values)
+            categories, codes = _top_codes(values, MAX_CATEGORIES, dropna=True, coded=(text_codes, names))
+            observed = int(np.count_nonzero(np.bincount(text_codes[text_codes >= 0], minlength=len(names))))
             result["categories"] = categories
             result["other_categories"] = max(0, observed - len(categories))
             counts = _grouped_counts(group_codes, codes, len(group_keys), len(categories))
@@ -149,12 +150,13 @@ def _text_codes(values: Any) -> tuple[Any, list[Any]]:
     return codes.astype(np.int64, copy=False), [json_value(v) for v in uniques]
 
 
-def _top_codes(values: Any, limit: int, dropna: bool) -> tuple[list[Any], Any]:
+def _top_codes(values: Any, limit: int, dropna: bool, coded: tuple[Any, list[Any]] | None = None) -> tuple[list[Any], Any]:
     """The ``limit`` most frequent values (missing as None when not ``dropna``) and each row's rank
-    among them (-1 for the others): the order and ties of ``value_counts``."""
+    among them (-1 for the others): the order and ties of ``value_counts``. ``coded``: the values'
+    ``_text_codes`` when the caller has them."""
     import numpy as np
 
-    codes, names = _text_codes(values)
+    codes, names = coded if coded is not None else _text_codes(values)
     counts = np.bincount(codes + 1, minlength=len(names) + 1)  # slot 0: missing
     if dropna:
         counts[0] = 0
@@ -164,14 +166,6 @@ def _top_codes(values: Any, limit: int, dropna: bool) -> tuple[list[Any], Any]:
     rank[slots] = np.arange(len(slots))
     keys = [None if slot == 0 else names[slot - 1] for slot in slots]
     return keys, rank[codes + 1]
-
-
-def _observed(values: Any) -> int:
-    """How many distinct values (as text) the column has."""
-    import numpy as np
-
-    codes, names = _text_codes(values)
-    return int(np.count_nonzero(np.bincount(codes[codes >= 0], minlength=len(names))))
 
 
 def _histograms(values: Any, kind: str, bins: int, keys: list[Any], groups: Any) -> dict[str, Any]:
