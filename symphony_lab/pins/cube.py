@@ -156,7 +156,8 @@ def _filter_columns(payloads: Sequence[dict[str, Any]]) -> tuple[dict[str, list[
     return ranges, values, groups
 
 
-def _frame_of(namespace: dict[str, Any], name: Any, fingerprint: Any) -> pd.DataFrame:
+def _frame_of(namespace: dict[str, Any], name: Any, fingerprint: Any) -> tuple[Any, pd.DataFrame]:
+    """The object a view's variable names (checked unchanged since the view) and its frame."""
     from ..kernel.analysis import RequestError, _as_frame, _fingerprint, _lookup
     from ..kernel.catalog import CatalogOptions
 
@@ -168,7 +169,7 @@ def _frame_of(namespace: dict[str, Any], name: Any, fingerprint: Any) -> pd.Data
         raise CubeError(str(exc)) from None
     if fingerprint is not None and _fingerprint(value, options) != fingerprint:
         raise CubeError(f"{name} changed after the view was computed")
-    return frame
+    return value, frame
 
 
 def _scored(namespace: dict[str, Any], spec: dict[str, Any]) -> Any:
@@ -354,7 +355,17 @@ def build_offline(
 
     ranges, values, groups = _filter_columns(payloads)
     frames: dict[str, _Needs] = {}
+    owners: dict[str, Any] = {}  # key -> the object its frame was made of (two show() calls may name two objects alike)
     views: list[dict[str, Any]] = []
+
+    def key_for(name: str, value: Any) -> str:
+        key, n = name, 1
+        while key in owners and owners[key] is not value:
+            n += 1
+            key = f"{name} ({n})"
+        owners[key] = value
+        return key
+
     for i, (payload, namespace) in enumerate(zip(payloads, namespaces)):
         spec = payload.get("spec") or {}
         component = spec.get("component")
@@ -371,8 +382,9 @@ def build_offline(
                 scored = _scored(namespace, spec)
                 if scored.task != "classifier" or scored.true_codes is None:
                     raise CubeError("only a classifier's confusion matrix is computed again offline")
-                key = _frame_key(namespace, variables, scored.frame) or f"{component}:{','.join(map(str, variables))}"
-                needs = frames.get(key) or _Needs(scored.frame)
+                near = _frame_key(namespace, variables, scored.frame)
+                key = key_for(near, namespace[near]) if near else key_for(f"{component}:{','.join(map(str, variables))}", scored)
+                needs = frames.get(key) or _Needs(namespace[near] if near else scored.frame)
                 model_id = f"m{i}"
                 needs.models.append({
                     "id": model_id, "view": i, "classes": [class_label(c) for c in scored.classes],
@@ -383,8 +395,9 @@ def build_offline(
                 views.append({"frame": key, "model": model_id})
                 continue
             name = variables[0] if variables else None
-            key = str(name)
-            needs = frames.get(key) or _Needs(_frame_of(namespace, name, fingerprints[0] if fingerprints else None))
+            value, frame = _frame_of(namespace, name, fingerprints[0] if fingerprints else None)
+            key = key_for(str(name), value)
+            needs = frames.get(key) or _Needs(frame)
             _note_view(needs, str(component), payload.get("data") or {})
             frames[key] = needs
             views.append({"frame": key})
