@@ -13,12 +13,14 @@ from .base import Component, Context, Entry, Finding, Suggestion
 MAX_ROWS = 1_000_000
 
 
-def _histogram(values: Any, bins: int) -> tuple[Any, Any]:
+def _histogram(values: Any, bins: int, low: float | None = None, high: float | None = None) -> tuple[Any, Any]:
     """Equal-width histogram of finite values by direct bin arithmetic and one bincount (the same
-    counts as ``numpy.histogram``: the last bin includes the maximum)."""
+    counts as ``numpy.histogram``: the last bin includes the maximum). ``low``/``high``: the values'
+    min and max when the caller has them."""
     import numpy as np
 
-    low, high = float(values.min()), float(values.max())
+    low = float(values.min()) if low is None else low
+    high = float(values.max()) if high is None else high
     if high == low:
         high = low + 1.0 if low == 0 else low + abs(low) * 1e-9 + 1e-9
     edges = np.linspace(low, high, bins + 1)
@@ -132,6 +134,8 @@ def _column(label: Any, col: Any, bins: int) -> dict[str, Any]:
     from ..kernel.sketch import distinct_count
 
     kind = column_kind(col)
+    if kind == "numeric" and isinstance(col.dtype, np.dtype) and col.dtype.kind in "iuf":
+        return _numeric_column(safe_label(label), col, bins)
     missing = int(col.isna().sum())
     info: dict[str, Any] = {"name": safe_label(label), "dtype": str(col.dtype), "kind": kind, "missing": missing}
     present = col.dropna()
@@ -170,4 +174,45 @@ def _column(label: Any, col: Any, bins: int) -> dict[str, Any]:
             info["top"] = [{"value": json_value(k), "count": int(v)} for k, v in top.items()]
         except TypeError:
             pass
+    return info
+
+
+def _numeric_column(name: str, col: Any, bins: int) -> dict[str, Any]:
+    """``_column`` for a numpy integer or float column, on the array itself: the same figures in about
+    half the passes over the values (no missing values to look for in integers, min and max once)."""
+    import numpy as np
+
+    from ..kernel.frames import json_value
+    from ..kernel.sketch import distinct_count
+
+    array = col.to_numpy()
+    present = array
+    missing = 0
+    if array.dtype.kind == "f":
+        nan = np.isnan(array)
+        missing = int(np.count_nonzero(nan))
+        if missing:
+            present = array[~nan]
+    info: dict[str, Any] = {"name": name, "dtype": str(col.dtype), "kind": "numeric", "missing": missing}
+    distinct, exact = distinct_count(present)
+    info["distinct"] = distinct
+    if not exact:
+        info["distinct_approx"] = True
+    if len(present) == 0:
+        return info
+    values = present.astype(float, copy=False)
+    low, high = float(values.min()), float(values.max())
+    if not (np.isfinite(low) and np.isfinite(high)):  # infinities: the figures are of the finite values
+        values = values[np.isfinite(values)]
+        if len(values) == 0:
+            return info
+        low, high = float(values.min()), float(values.max())
+    info.update(
+        min=json_value(low),
+        max=json_value(high),
+        mean=json_value(values.mean()),
+        std=json_value(values.std(ddof=1)) if len(values) > 1 else None,
+    )
+    counts, edges = _histogram(values, bins, low, high)
+    info["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
     return info
