@@ -94,23 +94,35 @@ export function offlineViews(
   cube: IOfflineCube | null,
   state: IBoardState
 ): { views: IBoardView[]; notes: Array<INote | null> } {
-  const key = stateKey(state);
   const notes: Array<INote | null> = [];
   const views = payloads.map((p, i) => {
     const view = payloadView(p, `export-${i}`);
-    if (stateKey(p.spec.state) === key || !view.result) {
+    let own: string[] = [];
+    try {
+      own = table.get(p.spec.component)?.ownColumns?.(view) ?? [];
+    } catch {
+      own = [];
+    }
+    // What of the state this view sees: not its own brush, not the selection it made.
+    const seen = (s: Partial<IBoardState> | null | undefined): string => {
+      const selection = s?.selection;
+      const source =
+        !!selection &&
+        selection.component === p.spec.component &&
+        JSON.stringify(selection.variables) === JSON.stringify(p.spec.variables);
+      return stateKey({
+        filter: (s?.filter ?? []).filter(c => !own.includes(c.column)),
+        selection: source ? undefined : selection,
+        groups: s?.groups
+      });
+    };
+    if (seen(p.spec.state) === seen(state) || !view.result) {
       notes.push(null);
       return view;
     }
     if (!cube) {
       notes.push({ computed: false, text: 'Not filtered offline: this page holds only the exported data.' });
       return view;
-    }
-    let own: string[] = [];
-    try {
-      own = table.get(p.spec.component)?.ownColumns?.(view) ?? [];
-    } catch {
-      own = [];
     }
     const answer = recompute(cube, i, p.spec, p.data, state, own);
     if ('reason' in answer) {

@@ -5,8 +5,9 @@
  * brush on the age histogram computes the other views again in the page:
  * the city counts become the ones the kernel computes with that filter, the
  * summary counts the filtered rows, and a table page says it is not filtered
- * offline. Removing the filter brings the exported numbers back.
- * Screenshot: exported-filtered.png.
+ * offline. Removing the filter brings the exported numbers back. A cell
+ * selected in an exported confusion matrix filters a view of the same rows
+ * as the kernel's selection does. Screenshot: exported-filtered.png.
  */
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
@@ -120,8 +121,9 @@ test('an exported dashboard computes its views again when brushed offline', asyn
   await expect(city.locator('.jp-SymphonyPin-status')).toContainText('Computed offline');
   await expect(summary).toContainText(expected.rows.toLocaleString('en-US'));
   await expect(table.locator('.jp-SymphonyPin-status')).toContainText('Not filtered offline');
-  // The brushed view is not filtered by its own brush: every bar stays.
-  await expect(age.locator('.jp-SymphonyPin-status')).toContainText('Computed offline');
+  // The brushed view is not filtered by its own brush: its exported bars stay, with no note.
+  await expect(age.locator('.jp-SymphonyPin-status')).toHaveCount(0);
+  await expect(age.locator('.jp-SymphonyView-bin')).toHaveCount(30);
 
   await city.scrollIntoViewIfNeeded();
   await offline.screenshot({ path: path.join(SCREENSHOTS, 'exported-filtered.png'), fullPage: true });
@@ -138,5 +140,56 @@ test('an exported dashboard computes its views again when brushed offline', asyn
 
   // Nothing but the file itself was requested.
   expect(requests.filter(url => url !== `file://${target}`)).toEqual([]);
+  await context.close();
+});
+
+/** A classifier on a frame with a region column; the kernel's region counts for a selected cell. */
+const MODEL_SCRIPT = `
+import json, sys
+import numpy as np, pandas as pd
+from sklearn.linear_model import LogisticRegression
+import symphony_lab
+mode, target = sys.argv[1], sys.argv[2]
+rng = np.random.default_rng(11)
+X = pd.DataFrame({"f1": rng.normal(size=1500), "f2": rng.normal(size=1500),
+                  "region": rng.choice(["north", "south", "east", "west"], 1500)})
+y = pd.Series(np.where(X.f1 + (X.region == "north") + rng.normal(scale=1.0, size=1500) > 0.3, "yes", "no"), name="label")
+model = LogisticRegression().fit(X[["f1", "f2"]], y)
+views = [symphony_lab.show(model, "confusion", X, y), symphony_lab.show(X, "distribution", column="region")]
+if mode == "export":
+    symphony_lab.export(views, target, title="Model, offline")
+    sys.exit(0)
+selection = {"component": "confusion", "variables": views[0].views[0]["spec"]["variables"], "params": {},
+             "spec": {"true": sys.argv[3], "pred": sys.argv[4]}, "label": "cell"}
+region = symphony_lab.show(X, "distribution", column="region", selection=selection).views[0]["data"]
+print(json.dumps({"selected": {str(c): n for c, n in zip(region["categories"], region["series"][0]["counts"])},
+                  "rows": region["filtered_rows"]}))
+`;
+
+test('a confusion cell selected offline filters the other views as the kernel does', async ({ browser }) => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const target = path.join(SCREENSHOTS, 'exported-model.html');
+  const python = (...args: string[]): string =>
+    execFileSync(PYTHON, ['-c', MODEL_SCRIPT, ...args], { encoding: 'utf-8', timeout: 120_000 });
+  python('export', target);
+  const expected = JSON.parse(python('expect', target, 'yes', 'no').trim().split('\n').pop()!) as {
+    selected: Record<string, number>;
+    rows: number;
+  };
+
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
+  const offline = await context.newPage();
+  await offline.goto(`file://${target}`);
+  const matrix = offline.locator('.jp-SymphonyPin[data-component="confusion"]');
+  const region = offline.locator('.jp-SymphonyPin[data-component="distribution"]');
+  await expect(matrix).toBeVisible();
+  const before = await categoryCounts(region);
+  await matrix.locator('button[aria-label^="true yes, predicted no:"]').click();
+  await expect(offline.locator('.jp-SymphonyPin-chip').first()).toContainText('selection');
+  await expect.poll(() => categoryCounts(region)).toEqual(expected.selected);
+  expect(expected.selected).not.toEqual(before);
+  await expect(region.locator('.jp-SymphonyPin-status')).toContainText('Computed offline');
+  // The matrix that made the selection is not filtered by it.
+  await expect(matrix.locator('.jp-SymphonyPin-status')).toHaveCount(0);
   await context.close();
 });
