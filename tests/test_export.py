@@ -302,3 +302,30 @@ def test_offline_can_be_left_out_and_views_say_why_they_are_not_computed(people:
     assert offline["views"][1]["frame"] is None and "not computed again offline" in offline["views"][1]["reason"]
     plain = _offline(symphony_lab.export(views, tmp_path / "plain.html", offline=False))
     assert "offline" not in plain
+
+
+def test_offline_codes_of_dates_and_booleans_follow_the_kernels_filter(tmp_path: Path, monkeypatch: Any) -> None:
+    import __main__
+    from symphony_lab.kernel.frames import filter_mask
+
+    rng = np.random.default_rng(4)
+    n = 2000
+    events = pd.DataFrame({
+        "when": pd.Timestamp("2024-03-01") + pd.to_timedelta(rng.integers(0, 86400 * 60, n), unit="s"),
+        "done": rng.random(n) < 0.3,
+    })
+    events.loc[::40, "when"] = pd.NaT
+    monkeypatch.setattr(__main__, "events", events, raising=False)
+    views = [symphony_lab.show(events, "distribution", column="when"), symphony_lab.show(events, "distribution", column="done")]
+    embedded = _offline(symphony_lab.export(views, tmp_path / "events.html"))
+    (frame,) = embedded["offline"]["frames"]
+    edges = embedded["views"][0]["data"]["edges"]
+    assert all(isinstance(e, str) for e in edges)  # dates travel as the view's own text
+    clause = {"column": "when", "op": "range", "min": edges[3], "max": edges[17]}
+    rows = _range_rows(frame, "when", edges[3], edges[17])
+    assert np.array_equal(rows, filter_mask(events, {"filter": [clause]}))
+    done = _field(frame, "done", "categories")
+    assert done["categories"] == ["False", "True"] or done["categories"] == ["True", "False"]
+    picked = _codes(done) == 2 + done["categories"].index("True")
+    clause = {"column": "done", "op": "in", "values": ["True"]}
+    assert np.array_equal(picked, filter_mask(events, {"filter": [clause]}))
