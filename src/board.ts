@@ -9,6 +9,7 @@
 import { IDisposable, DisposableDelegate } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { Brushing } from './brushing';
 import { stableStringify, viewKey } from './suggestions';
 import {
   FilterClause,
@@ -158,6 +159,9 @@ export class BoardModel implements IBoardModel {
     this._send = options.sendState ?? null;
     this._syncDelay = Math.max(0, options.syncDelay ?? 100);
   }
+
+  /** Brushes in progress, this browser's and the others' (src/brushing.ts). */
+  readonly brushing = new Brushing();
 
   get changed(): ISignal<IBoardModel, void> {
     return this._changed;

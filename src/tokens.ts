@@ -376,6 +376,45 @@ export interface IBoardModel extends IDisposable {
    * sent back.
    */
   applyState(state: IRemoteBoardState): void;
+  /** Brushes being dragged now (transient: never in the shared state); see src/brushing.ts. */
+  readonly brushing?: IBrushing;
+}
+
+/** Where a brush in progress is on a view's column (edges as the view's data gives them). */
+export interface IBrushExtent {
+  column: string;
+  /** The range being dragged, lower and upper edge. */
+  range?: [number | string, number | string];
+  /** The bin under the pointer (its lower and upper edge). */
+  hover?: [number | string, number | string];
+}
+
+/** A brush in progress on one view of this board (the board's view id). */
+export interface ILiveBrush extends IBrushExtent {
+  view: string;
+}
+
+/** Someone else's brush in progress, with who they are (display only). */
+export interface IRemoteBrush extends ILiveBrush {
+  clientId: number;
+  name: string;
+  initials: string;
+  /** A #rgb colour or a theme variable. */
+  color: string;
+}
+
+/** The board's hook for brushes in progress: renderers report theirs and draw the others'. */
+export interface IBrushing {
+  /** This browser's brush in progress, if any. */
+  readonly local: ILiveBrush | null;
+  readonly localChanged: ISignal<IBrushing, ILiveBrush | null>;
+  /** Report the brush a view drags (null: released or cancelled). */
+  setLocal(view: string, extent: IBrushExtent | null): void;
+  /** The others' brushes in progress on a view. */
+  remote(view: string): IRemoteBrush[];
+  readonly remoteChanged: ISignal<IBrushing, void>;
+  /** Set by the collaboration plugin from awareness. */
+  setRemote(brushes: IRemoteBrush[]): void;
 }
 
 /** What a renderer gets to draw a view. */

@@ -63,6 +63,11 @@ export class BoardBinding implements IDisposable {
     return this._toDoc.get(localId) ?? null;
   }
 
+  /** The board's id of a view of the document (null when the board does not have it). */
+  localIdOf(docId: string): string | null {
+    return this._fromDoc.get(docId) ?? null;
+  }
+
   dispose(): void {
     if (this._isDisposed) {
       return;

@@ -18,13 +18,17 @@
  *     .jp-SymphonyNote[data-author]                    one annotation
  *       .jp-SymphonyNote-author / -text / -actions
  *   .jp-SymphonyNote-input / .jp-SymphonyNote-submit   a composer
+ *   .jp-SymphonyCollab-targetComments[data-kind][data-ref]  after a finding,
+ *                                                    the selection chip, the group-by chip
+ *     .jp-SymphonyCollab-targetToggle[data-count]      opens its threads
+ *     .jp-SymphonyCollab-targetThreads                 the threads and a composer
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
-import { IBoardView, ICatalogModel } from '../tokens';
+import { IBoardState, IBoardView, ICatalogModel, IFinding, IGroups, ISelection } from '../tokens';
 import { CollabController } from './controller';
 import { safeColor } from './presence';
 import { IAnnotation, IAnnotationTarget, IPeer, IThread } from './tokens';
@@ -291,6 +295,83 @@ function targetText(target: IAnnotationTarget, trans: TranslationBundle): string
   }
 }
 
+/**
+ * The target of comments on a finding: by its kind and variables, not its
+ * place in the list, so that a thread finds its finding again after the
+ * findings are computed again.
+ */
+export function findingTarget(
+  finding: Pick<IFinding, 'kind' | 'variables' | 'message'> & Partial<Pick<IFinding, 'evidence' | 'params'>>
+): IAnnotationTarget {
+  // Two findings of one kind on one frame (two constant columns) differ by their column.
+  const column = finding.evidence?.column ?? finding.params?.column;
+  return {
+    kind: 'finding',
+    ref: `${finding.kind}:${finding.variables.join(',')}${typeof column === 'string' ? `:${column}` : ''}`,
+    label: finding.message
+  };
+}
+
+/** The target of comments on the board's selection. */
+export function selectionTarget(selection: Pick<ISelection, 'label' | 'component'>): IAnnotationTarget {
+  const label = selection.label || selection.component || '';
+  return { kind: 'selection', ref: label, label };
+}
+
+/** The target of comments on the board's group-by. */
+export function groupTarget(groups: IGroups): IAnnotationTarget {
+  return { kind: 'group', ref: groups.column, label: groups.column };
+}
+
+/** A speech bubble (the comment buttons), coloured by the theme. */
+function BubbleIcon(): JSX.Element {
+  return (
+    <svg className="jp-SymphonyCollab-bubble" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M2 3h12v8H6l-3 3v-3H2z" />
+    </svg>
+  );
+}
+
+/**
+ * A comment button (with the count of open threads) after a finding or a
+ * chip, opening the same threads and composer as a view's.
+ */
+export function TargetComments(props: ICollabProps & { target: IAnnotationTarget; what: string }): JSX.Element | null {
+  const { controller, target, trans } = props;
+  useSignal(controller.changed);
+  const [open, setOpen] = React.useState(false);
+  if (!controller.session) {
+    return null;
+  }
+  const threads = controller.threads(target);
+  const count = threads.filter(t => !t.root.resolved).length;
+  const label =
+    count > 0
+      ? trans._n('%2: %1 comment thread', '%2: %1 comment threads', count, props.what)
+      : trans.__('Comment on %1', props.what);
+  return (
+    <span className="jp-SymphonyCollab-targetComments" data-kind={target.kind} data-ref={target.ref}>
+      <button
+        type="button"
+        className="jp-SymphonyView-button jp-SymphonyCollab-targetToggle"
+        data-count={count}
+        aria-expanded={open}
+        aria-label={label}
+        title={label}
+        onClick={() => setOpen(!open)}
+      >
+        <BubbleIcon />
+        {count > 0 ? <span className="jp-SymphonyCollab-count">{count}</span> : null}
+      </button>
+      {open ? (
+        <div className="jp-SymphonyCollab-targetThreads">
+          <Threads {...props} target={target} />
+        </div>
+      ) : null}
+    </span>
+  );
+}
+
 /** Threads on one target, and a composer for a new one. */
 function Threads(props: ICollabProps & { target: IAnnotationTarget; all?: boolean }): JSX.Element {
   const { controller, target, trans } = props;
@@ -337,18 +418,17 @@ export function CollabHeader(props: ICollabProps & { model: ICatalogModel; board
   const peers = controller.peers();
   const threads = controller.threads();
   const open_ = threads.filter(t => !t.root.resolved).length;
-  const state = props.board.state as { selection?: { label?: string; component?: string }; groups?: { column?: string } };
+  const state = props.board.state as IBoardState;
   const targets: Array<[string, IAnnotationTarget]> = [['board', { kind: 'board', ref: '', label: trans.__('the board') }]];
   if (state.selection) {
-    const label = state.selection.label || state.selection.component || '';
-    targets.push(['selection', { kind: 'selection', ref: label, label }]);
+    targets.push(['selection', selectionTarget(state.selection)]);
   }
   if (state.groups?.column) {
-    targets.push(['group', { kind: 'group', ref: state.groups.column, label: state.groups.column }]);
+    targets.push(['group', groupTarget(state.groups)]);
   }
   for (const finding of model.findings.slice(0, 20)) {
-    const ref = `${finding.kind}:${finding.variables.join(',')}`;
-    targets.push([`finding:${ref}`, { kind: 'finding', ref, label: finding.message }]);
+    const target = findingTarget(finding);
+    targets.push([`finding:${target.ref}`, target]);
   }
   const chosen = targets.find(([key]) => key === target)?.[1] ?? targets[0][1];
   const shared = status.mode === 'shared';

@@ -9,7 +9,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { BoardModel } from '../board';
-import { ICatalogModel } from '../tokens';
+import { ICatalogModel, ILiveBrush, IRemoteBrush } from '../tokens';
 import { BoardBinding } from './binding';
 import { BoardClient } from './client';
 import { BoardSession, SharingMode } from './session';
@@ -58,6 +58,7 @@ export class CollabController implements IDisposable {
     this._username = options.username ?? (() => '');
     this._model.stateChanged.connect(this._follow, this);
     this._board.changed.connect(this._bind, this);
+    this._board.brushing.localChanged.connect(this._onLocalBrush, this);
     this._follow();
   }
 
@@ -106,7 +107,12 @@ export class CollabController implements IDisposable {
   /** The threads on a target (kind and ref), or all of them. */
   threads(target?: { kind: string; ref: string }): IThread[] {
     const all = this._session ? this._session.doc.annotations() : [];
-    const threads = threadsOf(all);
+    // The document keeps its list until the annotations change: so do we.
+    if (this._threadsOf !== all) {
+      this._threadsOf = all;
+      this._threads = threadsOf(all);
+    }
+    const threads = this._threads;
     return target
       ? threads.filter(
           t => t.root.target.kind === target.kind && t.root.target.ref === target.ref
@@ -133,6 +139,7 @@ export class CollabController implements IDisposable {
     this._isDisposed = true;
     this._model.stateChanged.disconnect(this._follow, this);
     this._board.changed.disconnect(this._bind, this);
+    this._board.brushing.localChanged.disconnect(this._onLocalBrush, this);
     this._close();
     Signal.clearData(this);
   }
@@ -187,7 +194,7 @@ export class CollabController implements IDisposable {
         session.doc.changed.connect(this._onDocChanged, this);
         if (session.mode === 'shared') {
           this._presence = new Presence(session.doc.awareness);
-          this._presence.changed.connect(this._emit, this);
+          this._presence.changed.connect(this._onPresence, this);
         }
         this._bind();
         this._changed.emit(undefined);
@@ -295,8 +302,54 @@ export class CollabController implements IDisposable {
     this._changed.emit(undefined);
   }
 
-  private _emit(): void {
+  /** Someone came, left, looked elsewhere or moved a brush. */
+  private _onPresence(): void {
+    this._updateRemoteBrushes();
     this._changed.emit(undefined);
+  }
+
+  /** The others' brushes in progress, on this board's views. */
+  private _updateRemoteBrushes(): void {
+    const brushes: IRemoteBrush[] = [];
+    const binding = this._binding;
+    if (binding && this._presence) {
+      for (const peer of this._presence.peers()) {
+        const brush = peer.brush;
+        const view = brush ? binding.localIdOf(brush.view) : null;
+        if (!brush || !view) {
+          continue;
+        }
+        brushes.push({
+          view,
+          column: brush.column,
+          ...(brush.range ? { range: brush.range } : {}),
+          ...(brush.hover ? { hover: brush.hover } : {}),
+          clientId: peer.clientId,
+          name: peer.name,
+          initials: peer.initials,
+          color: peer.color
+        });
+      }
+    }
+    this._board.brushing.setRemote(brushes);
+  }
+
+  /** This browser's brush in progress: to awareness, on the view's document id. */
+  private _onLocalBrush(_: unknown, brush: ILiveBrush | null): void {
+    if (!this._presence) {
+      return;
+    }
+    const docId = brush ? this.docIdOf(brush.view) : null;
+    if (!brush || !docId) {
+      this._presence.setBrush(null);
+      return;
+    }
+    this._presence.setBrush({
+      view: docId,
+      column: brush.column,
+      ...(brush.range ? { range: brush.range } : {}),
+      ...(brush.hover ? { hover: brush.hover } : {})
+    });
   }
 
   private _close(): void {
@@ -307,6 +360,7 @@ export class CollabController implements IDisposable {
     this._binding = null;
     this._presence?.dispose();
     this._presence = null;
+    this._board.brushing.setRemote([]);
     if (this._session) {
       this._session.doc.changed.disconnect(this._onDocChanged, this);
       this._session.dispose();
@@ -323,6 +377,8 @@ export class CollabController implements IDisposable {
   private _session: BoardSession | null = null;
   private _binding: BoardBinding | null = null;
   private _presence: Presence | null = null;
+  private _threadsOf: ReadonlyArray<IAnnotation> | null = null;
+  private _threads: IThread[] = [];
   private _opening: string | null = null;
   /** A notebook without a board file yet. */
   private _waiting: string | null = null;

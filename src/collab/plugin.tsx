@@ -19,7 +19,14 @@ import { connectPinAnnotations } from '../pins/annotations';
 import { ISymphonyCatalogs } from '../tokens';
 import { setBoardDecorator } from '../widgets/board';
 import { BoardClient } from './client';
-import { CollabHeader, ViewDecoration } from './components';
+import {
+  CollabHeader,
+  findingTarget,
+  groupTarget,
+  selectionTarget,
+  TargetComments,
+  ViewDecoration
+} from './components';
 import { CollabController } from './controller';
 import { BoardDoc } from './doc';
 import { BOARD_CONTENT_TYPE } from './session';
@@ -80,7 +87,24 @@ export const collaborationPlugin: JupyterFrontEndPlugin<void> = {
           title={`${view.component} · ${view.variables.join(', ')}`}
         />
       ),
-      look: id => controller.look(id)
+      look: id => controller.look(id),
+      chip: kind => {
+        const { selection, groups } = board.state;
+        if (kind === 'selection' && selection) {
+          return (
+            <TargetComments {...props} target={selectionTarget(selection)} what={trans.__('the selection')} />
+          );
+        }
+        if (kind === 'group' && groups) {
+          return (
+            <TargetComments {...props} target={groupTarget(groups)} what={trans.__('the groups')} />
+          );
+        }
+        return null;
+      },
+      finding: finding => (
+        <TargetComments {...props} target={findingTarget(finding)} what={trans.__('this finding')} />
+      )
     });
   }
 };

@@ -75,12 +75,24 @@ export interface IBoardInfo {
   board?: JSONObject | null;
 }
 
+/** A brush in progress as awareness carries it: on a view (document id). */
+export interface IPeerBrush {
+  view: string;
+  column: string;
+  range?: [number | string, number | string];
+  hover?: [number | string, number | string];
+}
+
 /** Someone else on the same board, from awareness (display only). */
 export interface IPeer {
   clientId: number;
+  /** The server's username as their browser says it ('' if none): one avatar per username. */
+  username: string;
   name: string;
   initials: string;
   color: string;
   /** The view (document id) they look at, if any. */
   view: string | null;
+  /** The brush they are dragging (or the bin they point at), if any. */
+  brush: IPeerBrush | null;
 }

@@ -60,11 +60,13 @@ export interface IFindingsProps {
   onOpen: (spec: IViewSpec) => void;
   /** Listed before "Show all N findings" (default 4). */
   shown?: number;
+  /** Drawn after each finding (collaboration: its comments). */
+  decorate?: (finding: IFinding) => JSX.Element | null;
 }
 
 /** The findings section; nothing when there is none. */
 export function Findings(props: IFindingsProps): JSX.Element | null {
-  const { findings, registry, trans, onOpen, shown = 4 } = props;
+  const { findings, registry, trans, onOpen, shown = 4, decorate } = props;
   const [expanded, setExpanded] = React.useState(false);
   if (findings.length === 0) {
     return null;
@@ -117,6 +119,7 @@ export function Findings(props: IFindingsProps): JSX.Element | null {
                   <TickedText text={finding.message} />
                 </span>
               </button>
+              {decorate?.(finding) ?? null}
             </li>
           );
         })}

@@ -13,6 +13,8 @@ import * as React from 'react';
 import { formatInteger, formatNumber } from '../format';
 import {
   FilterClause,
+  IBrushing,
+  IRemoteBrush,
   IViewRenderer,
   IViewRendererProps,
   IViewSpec
@@ -138,9 +140,14 @@ export function Histogram(props: {
   onRange: (first: number, last: number) => void;
   onClear: () => void;
   trans: TranslationBundle;
+  /** Where brushes in progress are reported and the others' read (collaboration). */
+  brushing?: IBrushing;
+  /** The board's id of this view (for brushing). */
+  viewId?: string;
 }): JSX.Element {
-  const { data, edges, clause, stacked, onRange, onClear, trans } = props;
+  const { data, edges, clause, stacked, onRange, onClear, trans, brushing, viewId } = props;
   const n = edges.length - 1;
+  const remote = useRemoteBrushes(brushing, viewId);
   const svgRef = React.useRef<SVGSVGElement>(null);
   const [drag, setDrag] = React.useState<{ from: number; to: number } | null>(
     null
@@ -192,6 +199,41 @@ export function Histogram(props: {
   }
   const inBand = (i: number): boolean =>
     band === null || (values[i + 1] > band[0] && values[i] < band[1]);
+
+  // Say what the pointer does (a brush being dragged, the bin under it).
+  const report = (range: [number, number] | null, hoverBin: number | null): void => {
+    if (!brushing || viewId === undefined) {
+      return;
+    }
+    if (range === null && hoverBin === null) {
+      brushing.setLocal(viewId, null);
+      return;
+    }
+    brushing.setLocal(viewId, {
+      column: data.column,
+      ...(range ? { range: [edges[range[0]], edges[range[1] + 1]] } : {}),
+      ...(hoverBin !== null ? { hover: [edges[hoverBin], edges[hoverBin + 1]] } : {})
+    });
+  };
+  React.useEffect(
+    () => () => {
+      if (brushing && viewId !== undefined) {
+        brushing.setLocal(viewId, null);
+      }
+    },
+    [brushing, viewId]
+  );
+  // An edge of another browser's brush along the axis (null: not on it).
+  const edgeX = (edge: number | string): number | null => {
+    const index = edges.indexOf(edge);
+    const v =
+      index >= 0
+        ? values[index]
+        : typeof edge === 'number'
+          ? edge
+          : dateValue(edge);
+    return Number.isFinite(v) ? xOf(Math.min(hi, Math.max(lo, v))) : null;
+  };
 
   const toX = (clientX: number): number => {
     const rect = svgRef.current?.getBoundingClientRect();
@@ -367,6 +409,9 @@ export function Histogram(props: {
             height={PH}
           />
         ) : null}
+        {remote.map(brush => (
+          <RemoteBrushMarks key={brush.clientId} brush={brush} edgeX={edgeX} top={M.top} height={PH} />
+        ))}
         {cursor !== null ? (
           <rect
             className="jp-SymphonyView-cursor"
@@ -410,22 +455,35 @@ export function Histogram(props: {
               event.pointerId
             );
             setDrag({ from: x, to: x });
+            report([binAt(x), binAt(x)], binAt(x));
           }}
           onPointerMove={event => {
             const x = toX(event.clientX);
             setHover(binAt(x));
             if (drag) {
               setDrag({ from: drag.from, to: x });
+              report([binAt(Math.min(drag.from, x)), binAt(Math.max(drag.from, x))], binAt(x));
+            } else {
+              report(null, binAt(x));
             }
           }}
           onPointerUp={event => {
             if (drag) {
               finish(drag.from, toX(event.clientX));
               setDrag(null);
+              report(null, binAt(toX(event.clientX)));
             }
           }}
-          onPointerLeave={() => setHover(null)}
-          onPointerCancel={() => setDrag(null)}
+          onPointerLeave={() => {
+            setHover(null);
+            if (!drag) {
+              report(null, null);
+            }
+          }}
+          onPointerCancel={() => {
+            setDrag(null);
+            report(null, null);
+          }}
         />
       </svg>
       <div className="jp-SymphonyView-readout" aria-live="polite">
@@ -439,6 +497,81 @@ export function Histogram(props: {
           : '\u00a0'}
       </div>
     </div>
+  );
+}
+
+/** Re-render when the others' brushes change; theirs on this view. */
+function useRemoteBrushes(brushing: IBrushing | undefined, viewId: string | undefined): IRemoteBrush[] {
+  const [, setTick] = React.useState(0);
+  React.useEffect(() => {
+    if (!brushing) {
+      return;
+    }
+    const bump = (): void => setTick(t => t + 1);
+    brushing.remoteChanged.connect(bump);
+    return () => {
+      brushing.remoteChanged.disconnect(bump);
+    };
+  }, [brushing]);
+  return brushing && viewId !== undefined ? brushing.remote(viewId) : [];
+}
+
+/** Someone else's brush in progress (outline and initials) and the bin they point at, in their colour. */
+function RemoteBrushMarks(props: {
+  brush: IRemoteBrush;
+  edgeX: (edge: number | string) => number | null;
+  top: number;
+  height: number;
+}): JSX.Element | null {
+  const { brush, edgeX, top, height } = props;
+  const span = (extent: [number | string, number | string] | undefined): [number, number] | null => {
+    if (!extent) {
+      return null;
+    }
+    const a = edgeX(extent[0]);
+    const b = edgeX(extent[1]);
+    return a === null || b === null ? null : [Math.min(a, b), Math.max(a, b)];
+  };
+  const range = span(brush.range);
+  const hover = span(brush.hover);
+  if (!range && !hover) {
+    return null;
+  }
+  const style = { stroke: brush.color, color: brush.color };
+  return (
+    <g
+      className="jp-SymphonyView-remote"
+      data-name={brush.name}
+      data-brushing={range ? 'true' : 'false'}
+      style={style}
+    >
+      <title>{brush.name}</title>
+      {hover ? (
+        <rect
+          className="jp-SymphonyView-remoteHover"
+          x={hover[0]}
+          y={top + height - 3}
+          width={Math.max(1, hover[1] - hover[0])}
+          height={3}
+          style={{ fill: brush.color }}
+        />
+      ) : null}
+      {range ? (
+        <>
+          <rect
+            className="jp-SymphonyView-remoteBrush"
+            x={range[0]}
+            y={top + 0.5}
+            width={Math.max(1, range[1] - range[0])}
+            height={height - 1}
+            style={{ ...style, fill: brush.color }}
+          />
+          <text className="jp-SymphonyView-remoteInitials" x={range[0] + 3} y={top + 11} style={{ fill: brush.color }}>
+            {brush.initials}
+          </text>
+        </>
+      ) : null}
+    </g>
   );
 }
 
@@ -583,6 +716,8 @@ export function DistributionView(props: IViewRendererProps): JSX.Element {
           clause={clause}
           stacked={stacked}
           trans={trans}
+          brushing={board.brushing}
+          viewId={props.view.id}
           onRange={(first, last) =>
             board.setClause({
               column,

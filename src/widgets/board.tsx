@@ -18,7 +18,8 @@ import { BoardModel } from '../board';
 import { ViewCard } from '../components/viewcard';
 import { BoardPinButtons } from '../pins/actions';
 import { formatNumber } from '../format';
-import { FilterClause, IBoardView, ISymphonyComponents } from '../tokens';
+import { FilterClause, IBoardView, IFinding, ISymphonyComponents } from '../tokens';
+import { RenderSoon } from './render';
 
 function boundText(value: number | string | null): string {
   if (value === null) {
@@ -48,9 +49,18 @@ export interface IBoardDecorator {
   view?: (view: IBoardView) => JSX.Element | null;
   /** The pointer or the focus entered a view (its id), or left the views. */
   look?: (viewId: string | null) => void;
+  /** After the selection's or the group-by's chip (e.g. its comments). */
+  chip?: (kind: 'selection' | 'group') => JSX.Element | null;
+  /** After a finding in the panel (e.g. its comments). */
+  finding?: (finding: IFinding) => JSX.Element | null;
 }
 
 const decorators = new WeakMap<object, IBoardDecorator>();
+
+/** The decorator of a board, if a plugin set one. */
+export function boardDecorator(board: object): IBoardDecorator | null {
+  return decorators.get(board) ?? null;
+}
 
 /** Decorate every rendering of a board (null: stop). */
 export function setBoardDecorator(
@@ -117,6 +127,7 @@ function Filters(props: IBoardViewProps): JSX.Element | null {
           </button>
         </span>
       ) : null}
+      {groups ? decorators.get(board)?.chip?.('group') ?? null : null}
       {selection ? (
         <span
           className="jp-SymphonyBoard-chip jp-SymphonyBoard-selection"
@@ -140,6 +151,7 @@ function Filters(props: IBoardViewProps): JSX.Element | null {
           </button>
         </span>
       ) : null}
+      {selection ? decorators.get(board)?.chip?.('selection') ?? null : null}
       {filter.map(clause => {
         const text = clauseText(clause, trans);
         return (
@@ -297,8 +309,10 @@ export class BoardWidget extends ReactWidget {
   }
 
   private _onChange(): void {
-    this.update();
+    this._render.request();
   }
+
+  private _render = new RenderSoon(this);
 
   private _props: IBoardViewProps;
 }

@@ -29,6 +29,8 @@ import { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { RenderSoon } from './render';
+
 import { BoardModel } from '../board';
 import { Findings, SuggestionList } from '../components/suggestions';
 import { VariableEntry } from '../components/variable';
@@ -43,7 +45,7 @@ import {
   ISymphonyComponents,
   IViewSpec
 } from '../tokens';
-import { BoardView } from './board';
+import { BoardView, boardDecorator } from './board';
 
 /** The id of the panel's node. */
 export const PANEL_ID = 'symphony-lab-panel';
@@ -141,8 +143,10 @@ export class SymphonyPanel extends ReactWidget {
   }
 
   private _onModelChanged(): void {
-    this.update();
+    this._render.request();
   }
+
+  private _render = new RenderSoon(this);
 
   private _trans: TranslationBundle;
   private _hold: IDisposable | null = null;
@@ -214,6 +218,7 @@ export function PanelView(props: IViewProps): JSX.Element {
         registry={registry}
         trans={trans}
         onOpen={onOpen}
+        decorate={boardDecorator(board)?.finding}
       />
       {model.kernelId ? (
         <BoardView

@@ -6,6 +6,18 @@
  * planted <img onerror> runs nothing); both see each other; after a reload
  * of both, the board and the comment are still there. Screenshots of both.
  *
+ * While A still drags a brush (mouse down, moved, not released), B sees it
+ * on the same view, outlined in A's colour with A's initials; it is gone
+ * when A releases, and the filter it made is there. B comments on a finding
+ * (its own comment button in the panel), A sees the thread on that finding.
+ *
+ * Identities: the Galata server has no token, so jupyter_server gives each
+ * browser an anonymous user: a random uuid as username (always distinct)
+ * but a display name drawn from 57 moons of Jupyter ("Anonymous Io"), so
+ * two browsers got the same name about once in 57 runs, and the test, which
+ * finds people by name, failed. Each page now sets a name of its own through
+ * jupyter_server's identity API (PATCH /api/me) before it opens anything.
+ *
  * The second test runs a Jupyter server of its own (Playwright owns the
  * first), so that it can stop it and start it again on the same folder:
  * after the restart both browsers reload and find the board and the comment.
@@ -18,7 +30,6 @@ import * as path from 'path';
 import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 import {
-  brush,
   card,
   clickSuggestion,
   notebookWith,
@@ -33,7 +44,7 @@ const FRAME = [
   'import numpy as np',
   'import pandas as pd',
   'rng = np.random.default_rng(1)',
-  'people = pd.DataFrame({"age": rng.integers(18, 90, 400), "income": rng.normal(50_000, 15_000, 400).round(2)})',
+  'people = pd.DataFrame({"age": rng.integers(18, 90, 400), "income": rng.normal(50_000, 15_000, 400).round(2), "country": "FR"})',
   'people.shape'
 ].join('\n');
 
@@ -53,6 +64,40 @@ async function openNotebook(p: IJupyterLabPageFixture, file: string): Promise<vo
     await (window as any).jupyterapp.commands.execute('docmanager:open', { path });
   }, file);
   await expect(p.locator('.jp-NotebookPanel')).toBeVisible({ timeout: PANEL_TIMEOUT });
+}
+
+/**
+ * Give the browser of `p` a name of its own on the server (jupyter_server's
+ * identity API; its login cookie then carries it) and make JupyterLab read
+ * it again, so that awareness and the server's stamp on comments use it.
+ */
+async function becomeUser(p: IJupyterLabPageFixture, name: string, initials: string): Promise<string> {
+  const username = await p.evaluate(
+    async ({ name, initials }) => {
+      const app = (window as any).jupyterapp;
+      await app.restored;
+      const base = app.serviceManager.serverSettings.baseUrl as string;
+      const response = await fetch(`${base}api/me`, {
+        method: 'PATCH',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name, display_name: name, initials })
+      });
+      if (!response.ok) {
+        throw new Error(`PATCH /api/me: ${response.status}`);
+      }
+      await app.serviceManager.user.refreshUser();
+      return app.serviceManager.user.identity.username as string;
+    },
+    { name, initials }
+  );
+  expect(await p.evaluate(() => (window as any).jupyterapp.serviceManager.user.identity.display_name)).toBe(name);
+  return username;
+}
+
+/** The comment button after the finding of `kind` in the panel. */
+function findingComments(p: IJupyterLabPageFixture, kind: string): Locator {
+  return panel(p).locator(`.jp-SymphonyCollab-targetComments[data-kind="finding"][data-ref^="${kind}:"]`);
 }
 
 const NOTE =
@@ -75,6 +120,9 @@ test.describe('Collaboration on the board', () => {
     baseURL,
     waitForApplication
   }) => {
+    const nameA = 'Ada Analyst';
+    const nameB = 'Bo Reviewer';
+    const userA = await becomeUser(page, nameA, 'AA');
     const file = `${tmpPath}/shared.ipynb`;
     await uploadAndRun(page, file, notebookWith(FRAME, 'shared'));
     await openPanel(page);
@@ -95,20 +143,43 @@ test.describe('Collaboration on the board', () => {
       mockSessions: false,
       mockKernels: false
     });
+    const userB = await becomeUser(pageB, nameB, 'BR');
+    expect(userB).not.toEqual(userA);
     expect(await pageB.notebook.openByPath(file)).toBeTruthy();
     await openPanel(pageB);
     const distB = card(pageB, 'distribution', 'people');
     await expect(distB).toBeVisible({ timeout: PANEL_TIMEOUT });
     await expect(distB).toHaveAttribute('data-status', 'ready', { timeout: PANEL_TIMEOUT });
-    const nameA = await page.evaluate(() => (window as any).jupyterapp.serviceManager.user.identity.display_name as string);
-    const nameB = await pageB.evaluate(() => (window as any).jupyterapp.serviceManager.user.identity.display_name as string);
-    expect(nameA).not.toEqual(nameB);
     // Each sees the other.
     await expect(panel(page).locator(`.jp-SymphonyCollab-peer[data-name="${nameB}"]`)).toBeVisible({ timeout: PANEL_TIMEOUT });
     await expect(panel(pageB).locator(`.jp-SymphonyCollab-peer[data-name="${nameA}"]`)).toBeVisible({ timeout: PANEL_TIMEOUT });
 
-    // A brushes; B sees the same filter.
-    await brush(page, distA);
+    // A drags a brush and holds it: B sees it move on the same view, in A's
+    // colour with A's initials, before anything is applied.
+    const overlay = distA.locator('.jp-SymphonyView-overlay');
+    await overlay.scrollIntoViewIfNeeded();
+    const box = (await overlay.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.2, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, y, { steps: 4 });
+    const liveB = distB.locator(`.jp-SymphonyView-remote[data-name="${nameA}"][data-brushing="true"]`);
+    await expect(liveB).toHaveCount(1, { timeout: 10 * 1000 });
+    const first = await liveB.locator('.jp-SymphonyView-remoteBrush').getAttribute('width');
+    await page.mouse.move(box.x + box.width * 0.55, y, { steps: 4 });
+    // It follows the drag (at most every 50 ms).
+    await expect
+      .poll(async () => Number(await liveB.locator('.jp-SymphonyView-remoteBrush').getAttribute('width')), {
+        timeout: 10 * 1000
+      })
+      .toBeGreaterThan(Number(first));
+    await expect(liveB.locator('.jp-SymphonyView-remoteInitials')).toHaveText('AA');
+    // Nothing is applied while it moves.
+    await expect(panel(pageB).locator('.jp-SymphonyBoard-chip[data-column="age"]')).toHaveCount(0);
+    await saveScreenshot(distB, 'collab-live-brush-b.png');
+    await page.mouse.up();
+    // Released: the live brush is gone, the filter is there.
+    await expect(distB.locator('.jp-SymphonyView-remote[data-brushing="true"]')).toHaveCount(0, { timeout: 10 * 1000 });
     const chipA = panel(page).locator('.jp-SymphonyBoard-chip[data-column="age"]');
     await expect(chipA).toBeVisible();
     const chipB = panel(pageB).locator('.jp-SymphonyBoard-chip[data-column="age"]');
@@ -138,8 +209,35 @@ test.describe('Collaboration on the board', () => {
     expect(await page.evaluate(() => (window as any).__symphonyXss)).toBeUndefined();
     expect(await pageB.evaluate(() => (window as any).__symphonyXss)).toBeUndefined();
 
+    // B comments on a finding (the constant column), from the finding itself.
+    const findingB = findingComments(pageB, 'constant_column');
+    await expect(findingB).toHaveCount(1, { timeout: PANEL_TIMEOUT });
+    await findingB.locator('.jp-SymphonyCollab-targetToggle').click();
+    await findingB.locator('.jp-SymphonyNote-input').fill('`country` is constant: drop it before training');
+    await findingB.locator('.jp-SymphonyNote-submit').click();
+    await expect(findingB.locator('.jp-SymphonyNote')).toHaveCount(1, { timeout: 10 * 1000 });
+    // A sees the count on that finding, and the thread with B's name.
+    const findingA = findingComments(page, 'constant_column');
+    await expect(findingA.locator('.jp-SymphonyCollab-targetToggle')).toHaveAttribute('data-count', '1', { timeout: 10 * 1000 });
+    await findingA.locator('.jp-SymphonyCollab-targetToggle').click();
+    await expect(findingA.locator(`.jp-SymphonyNote[data-author="${nameB}"] .jp-SymphonyNote-text code`)).toHaveText('country');
+    await saveScreenshot(panel(page).locator('.jp-SymphonyPanel-findings'), 'collab-finding-comment-a.png');
+
     await saveScreenshot(panel(page), 'collab-user-a.png');
     await saveScreenshot(panel(pageB), 'collab-user-b.png');
+    // The same in the dark theme.
+    await pageB.theme.setDarkTheme();
+    await overlay.scrollIntoViewIfNeeded();
+    const again = (await overlay.boundingBox())!;
+    const y2 = again.y + again.height / 2;
+    await page.mouse.move(again.x + again.width * 0.1, y2);
+    await page.mouse.down();
+    await page.mouse.move(again.x + again.width * 0.35, y2, { steps: 4 });
+    await expect(liveB).toHaveCount(1, { timeout: 10 * 1000 });
+    await saveScreenshot(distB, 'collab-live-brush-b-dark.png');
+    await saveScreenshot(panel(pageB), 'collab-user-b-dark.png');
+    await page.mouse.up();
+    await pageB.theme.setLightTheme();
 
     // Both reload: the board (view, filter) and the comment are still there.
     for (const p of [page, pageB]) {
