@@ -329,3 +329,17 @@ def test_offline_codes_of_dates_and_booleans_follow_the_kernels_filter(tmp_path:
     picked = _codes(done) == 2 + done["categories"].index("True")
     clause = {"column": "done", "op": "in", "values": ["True"]}
     assert np.array_equal(picked, filter_mask(events, {"filter": [clause]}))
+
+
+def test_a_frame_that_cannot_be_encoded_leaves_its_views_as_exported(people: pd.DataFrame, tmp_path: Path,
+                                                                        monkeypatch: Any) -> None:
+    from symphony_lab.pins import cube
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("cannot bin this")
+
+    monkeypatch.setattr(cube, "_category_codes", broken)
+    views = [symphony_lab.show(people, "distribution", column="city")]
+    embedded = _offline(symphony_lab.export(views, tmp_path / "r.html"))
+    assert embedded["views"][0]["data"] == views[0].views[0]["data"]
+    assert embedded["offline"]["views"] == [{"frame": None, "reason": "its frame could not be encoded (RuntimeError: cannot bin this)"}]

@@ -45,6 +45,12 @@ MAX_COLUMNS = 500
 RECOMPUTED = ("distribution", "summary", "missing", "confusion")
 
 
+def _safe(exc: BaseException) -> str:
+    from ..kernel.safe import safe_message
+
+    return str(safe_message(exc))[:200]
+
+
 class CubeError(ValueError):
     """A view that cannot be computed offline; the message says why (shown in the page)."""
 
@@ -403,6 +409,8 @@ def build_offline(
             views.append({"frame": key})
         except CubeError as exc:
             views.append({"frame": None, "reason": str(exc)[:300]})
+        except Exception as exc:  # an object pandas cannot bin: the view keeps its data, the export goes on
+            views.append({"frame": None, "reason": f"its frame could not be encoded ({_safe(exc)})"})
     # Every frame carries the columns a filter can be set on (and the group-bys), when it has them.
     for needs in frames.values():
         df = needs.frame
@@ -416,7 +424,15 @@ def build_offline(
         for column in groups:
             if _kind(df, column) is not None:
                 _add_categories(needs, column, [], FILTER_CATEGORIES)
-    built = {key: _Frame(key, needs) for key, needs in frames.items()}
+    built: dict[str, _Frame] = {}
+    for key, needs in frames.items():
+        try:
+            built[key] = _Frame(key, needs)
+        except Exception as exc:  # as above: say so on the views of that frame
+            for view in views:
+                if view.get("frame") == key:
+                    view.clear()
+                    view.update(frame=None, reason=f"its frame could not be encoded ({_safe(exc)})")
     total = sum(f.row_bytes() * len(f.needs.frame) for f in built.values()) or 1
     rows: dict[str, Any] = {}
     out_frames = []
