@@ -258,12 +258,12 @@ def _category_codes(series: pd.Series, categories: list[str]) -> np.ndarray:
     return np.where(text.isna().to_numpy(), 0, np.where(positions < 0, 1, positions + 2))
 
 
-def _pack(codes: np.ndarray, top: int) -> tuple[str, str, int]:
+def _pack(codes: np.ndarray, top: int) -> tuple[str, str]:
     dtype = np.uint8 if top <= 0xFF else np.uint16
     if top > 0xFFFF:
         raise CubeError("too many bins or categories to encode")
     array = np.ascontiguousarray(codes.astype(dtype).astype(np.dtype(dtype).newbyteorder("<")))
-    return base64.b64encode(array.tobytes()).decode("ascii"), np.dtype(dtype).name, np.dtype(dtype).itemsize
+    return base64.b64encode(array.tobytes()).decode("ascii"), np.dtype(dtype).name
 
 
 class _Frame:
@@ -322,7 +322,7 @@ class _Frame:
     def row_bytes(self) -> int:
         return sum(1 if top <= 0xFF else 2 for _, _, top in self.fields)
 
-    def encode(self, budget: int, rows_out: dict[str, Any]) -> dict[str, Any]:
+    def encode(self, budget: int) -> dict[str, Any]:
         df = self.needs.frame
         n = len(df)
         per_row = max(1, self.row_bytes())
@@ -333,9 +333,8 @@ class _Frame:
         fields = []
         for desc, codes, top in self.fields:
             chosen = codes if positions is None else codes[positions]
-            text, dtype, _ = _pack(chosen, top)
+            text, dtype = _pack(chosen, top)
             fields.append({**desc, "dtype": dtype, "codes": text})
-        rows_out[self.name] = keep
         return {
             "name": self.name,
             "rows": int(n),
@@ -434,10 +433,9 @@ def build_offline(
                     view.clear()
                     view.update(frame=None, reason=f"its frame could not be encoded ({_safe(exc)})")
     total = sum(f.row_bytes() * len(f.needs.frame) for f in built.values()) or 1
-    rows: dict[str, Any] = {}
     out_frames = []
     for key, frame in built.items():
         # Each frame gets the budget in proportion to what it would cost whole.
         share = budget if total <= budget else int(budget * frame.row_bytes() * len(frame.needs.frame) / total)
-        out_frames.append(frame.encode(share, rows))
+        out_frames.append(frame.encode(share))
     return {"version": 1, "frames": out_frames, "views": views}

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .bundle import PinError, jsonable
-from .cube import DEFAULT_BUDGET, build_offline
 from .static import render_html
 
 STATIC = Path(__file__).parent / "static"
@@ -175,12 +174,12 @@ def export(
     path: str | os.PathLike[str] = "report.html",
     title: str | None = None,
     offline: bool = True,
-    offline_budget: int = DEFAULT_BUDGET,
+    offline_budget: int | None = None,
 ) -> Path:
     """Write ``views`` (a show() widget, a list of them, or None / ``"board"`` for the views open on the board) as one
     self-contained HTML file at ``path``; returns the path written. With ``offline`` (the default), the page also
-    carries binned codes of the views' frames (at most ``offline_budget`` bytes of codes: beyond, a sample of rows,
-    marked), so that filtering in the page computes the views again."""
+    carries binned codes of the views' frames (at most ``offline_budget`` bytes of codes, 2 MiB by default: beyond,
+    a sample of rows, marked), so that filtering in the page computes the views again."""
     if views is None or views == "board":
         from .show import _user_namespace
 
@@ -195,7 +194,11 @@ def export(
     for p in payloads:
         if not isinstance(p.get("spec"), dict) or "provenance" not in p:
             raise PinError("a view to export needs its spec and provenance (use show() results)")
-    cube = jsonable(build_offline(payloads, namespaces, offline_budget)) if offline else None
+    cube = None
+    if offline:
+        from .cube import DEFAULT_BUDGET, build_offline  # numpy and pandas: the kernel's side only
+
+        cube = jsonable(build_offline(payloads, namespaces, DEFAULT_BUDGET if offline_budget is None else offline_budget))
     target = Path(path)
     target.write_text(render_page(payloads, title or "Symphony board", cube), encoding="utf-8")
     return target
