@@ -258,7 +258,20 @@ test.describe('Collaboration on the board', () => {
       const bar = viewBar(p);
       await expect(bar.locator('.jp-SymphonyCollab-commentsToggle')).toHaveText('Comments (1)', { timeout: PANEL_TIMEOUT });
     }
+    // One avatar each after the reloads (not the old tab's next to the new one).
+    for (const [p, other] of [
+      [page, nameB],
+      [pageB, nameA]
+    ] as const) {
+      const peers = panel(p).locator('.jp-SymphonyCollab-peer');
+      await expect(panel(p).locator(`.jp-SymphonyCollab-peer[data-name="${other}"]`)).toHaveCount(1, { timeout: PANEL_TIMEOUT });
+      await p.waitForTimeout(1000);
+      await expect(peers).toHaveCount(1);
+    }
+    // B leaves: A sees it at once (B's state is removed on pagehide), not after awareness' 30 s.
     await pageB.close();
+    await expect(panel(page).locator('.jp-SymphonyCollab-peer')).toHaveCount(0, { timeout: 8 * 1000 });
+    await expect(panel(page).locator('.jp-SymphonyCollab-status')).toHaveText('Shared live: nobody else here now');
   });
 
   test('the board and its comments survive a server restart', async ({ browser }) => {
