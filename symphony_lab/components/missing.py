@@ -77,11 +77,31 @@ class MissingValues(Component):
         with_missing = [i for i, c in enumerate(columns) if c["missing"]]
         if with_missing and len(frame):
             bits = isna.iloc[:, with_missing].to_numpy()
-            keys, counts = np.unique(np.packbits(bits, axis=1), axis=0, return_counts=True)
-            order = np.argsort(-counts, kind="stable")[: params["patterns"]]
-            for i in order:
-                row = np.unpackbits(keys[i])[: len(with_missing)].astype(bool)
-                patterns.append({"columns": [labels[with_missing[j]] for j in np.flatnonzero(row)], "count": int(counts[i])})
+            k = len(with_missing)
+            if k <= 62:
+                # Each row's pattern as one integer, the first column its highest bit (so patterns sort
+                # as the rows of bits would); counted by a bincount when there are few, else by unique.
+                codes = np.zeros(len(frame), dtype=np.uint64)
+                for j in range(k):
+                    codes |= bits[:, j].astype(np.uint64) << np.uint64(k - 1 - j)
+                if k <= 20:
+                    every = np.bincount(codes.astype(np.int64), minlength=1 << k)
+                    keys = np.flatnonzero(every)
+                    counts = every[keys]
+                else:
+                    keys, counts = np.unique(codes, return_counts=True)
+                order = np.argsort(-counts, kind="stable")[: params["patterns"]]
+                for i in order:
+                    key = int(keys[i])
+                    present = [j for j in range(k) if key >> (k - 1 - j) & 1]
+                    patterns.append({"columns": [labels[with_missing[j]] for j in present], "count": int(counts[i])})
+            else:
+                packed = np.packbits(bits, axis=1)
+                keys, counts = np.unique(packed, axis=0, return_counts=True)
+                order = np.argsort(-counts, kind="stable")[: params["patterns"]]
+                for i in order:
+                    row = np.unpackbits(keys[i])[:k].astype(bool)
+                    patterns.append({"columns": [labels[with_missing[j]] for j in np.flatnonzero(row)], "count": int(counts[i])})
         return {
             **rows.counts(),
             "complete_rows": int((~isna.any(axis=1)).sum()) if len(frame) else 0,
