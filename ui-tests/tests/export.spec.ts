@@ -109,7 +109,7 @@ test('an exported dashboard computes its views again when brushed offline', asyn
   const selected = await age
     .locator('.jp-SymphonyView-bin[data-selected="true"]')
     .evaluateAll(bins => bins.map(b => Number(b.getAttribute('data-bin'))));
-  expect(selected.length).toBeGreaterThan(1);
+  expect(selected.length).toBeGreaterThan(0);
   const expected = JSON.parse(
     python('expect', target, String(Math.min(...selected)), String(Math.max(...selected))).trim().split('\n').pop()!
   ) as { filtered: Record<string, number>; exported: Record<string, number>; rows: number };
