@@ -3,6 +3,7 @@ Cramér's V; numeric with categorical: the correlation ratio (eta). All in [-1, 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Sequence
 
 from .base import Component, Context, Entry, Suggestion
@@ -13,10 +14,13 @@ MAX_CATEGORIES = 50
 
 
 def _cramers_v(a: Any, b: Any) -> float:
+    """Cramér's V of two coded columns (codes >= 0, -1 for missing), on the rows where both are known."""
     import numpy as np
-    import pandas as pd
 
-    table = pd.crosstab(a, b).to_numpy(dtype=float)
+    (a, na), (b, nb) = a, b
+    keep = (a >= 0) & (b >= 0)
+    table = np.bincount(a[keep] * nb + b[keep], minlength=na * nb).reshape(na, nb).astype(float)
+    table = table[table.sum(1) > 0][:, table.sum(0) > 0]  # levels seen together, as a crosstab has
     n = table.sum()
     if n == 0 or min(table.shape) < 2:
         return 0.0
@@ -26,18 +30,89 @@ def _cramers_v(a: Any, b: Any) -> float:
 
 
 def _eta(categories: Any, values: Any) -> float:
+    """The correlation ratio of a numeric column on a coded one, on the rows where both are known."""
+    import numpy as np
+
+    codes, levels = categories
+    keep = (codes >= 0) & ~np.isnan(values)
+    codes, values = codes[keep], values[keep]
+    if len(values) < 2:
+        return 0.0
+    mean = values.mean()
+    total = float(((values - mean) ** 2).sum())
+    if total == 0:
+        return 0.0
+    counts = np.bincount(codes, minlength=levels)
+    sums = np.bincount(codes, weights=values, minlength=levels)
+    seen = counts > 0
+    between = float((counts[seen] * (sums[seen] / counts[seen] - mean) ** 2).sum())
+    return float(np.sqrt(between / total))
+
+
+def _codes(col: Any) -> tuple[Any, int]:
+    """A categorical column as codes (-1 for missing) and its number of levels, compared as text."""
     import numpy as np
     import pandas as pd
 
-    frame = pd.DataFrame({"c": categories, "v": values}).dropna()
-    if len(frame) < 2:
-        return 0.0
-    total = float(((frame["v"] - frame["v"].mean()) ** 2).sum())
-    if total == 0:
-        return 0.0
-    grouped = frame.groupby("c", observed=True)["v"].agg(["mean", "count"])
-    between = float((grouped["count"] * (grouped["mean"] - frame["v"].mean()) ** 2).sum())
-    return float(np.sqrt(between / total))
+    codes, uniques = pd.factorize(col.astype("string"), use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), max(1, len(uniques))
+
+
+def _average_ranks(x: Any) -> Any:
+    """Ranks from 1 of values without NaN, ties sharing their average rank (``rank(method="average")``)."""
+    import numpy as np
+
+    order = np.argsort(x)
+    ordered = x[order]
+    first = np.empty(len(x), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.append(starts, len(x)))
+    ranks = np.empty(len(x))
+    ranks[order] = np.repeat(starts + (sizes + 1) / 2.0, sizes)
+    return ranks
+
+
+def _numeric_corr(values: Any, method: str) -> Any:
+    """The (k, k) Pearson or Spearman matrix of the columns of ``values`` (NaN for missing), each pair on
+    the rows where both are known (pandas' ``DataFrame.corr``), ranking each set of rows once: the complete
+    columns together, each incomplete column with all the complete ones, and pairs of incomplete columns
+    apart. NaN where a pair has fewer than two rows or no spread."""
+    import numpy as np
+
+    from ..kernel.parallel import run_all
+
+    k = values.shape[1]
+    out = np.full((k, k), np.nan)
+    valid = ~np.isnan(values)
+    complete = [i for i in range(k) if valid[:, i].all()]
+    incomplete = [i for i in range(k) if i not in complete]
+
+    def fill(columns: list[int], mask: Any) -> None:
+        sub = values[:, columns] if mask is None else values[mask][:, columns]
+        if len(sub) < 2:
+            return
+        if method == "spearman":
+            columns_of = [sub[:, c] for c in range(sub.shape[1])]
+            sub = np.column_stack(run_all([partial(_average_ranks, c) for c in columns_of], len(sub)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            matrix = np.corrcoef(sub, rowvar=False).reshape(len(columns), len(columns))
+        for a, i in enumerate(columns):
+            for b, j in enumerate(columns):
+                if i in complete and j in complete and mask is not None:
+                    continue  # computed on every row already
+                out[i, j] = matrix[a, b]
+
+    if complete:
+        fill(complete, None)
+    for i in incomplete:
+        fill(complete + [i], valid[:, i])
+    for x, i in enumerate(incomplete):
+        for j in incomplete[x + 1 :]:
+            fill([i, j], valid[:, i] & valid[:, j])
+    np.fill_diagonal(out, 1.0)
+    return out
 
 
 class Correlations(Component):
@@ -82,9 +157,9 @@ class Correlations(Component):
             if distinct < 2:
                 continue
             if kind in ("numeric", "boolean"):
-                chosen.append((safe_label(label), col.astype(float), "numeric"))
+                chosen.append((safe_label(label), col.to_numpy(dtype=float, na_value=np.nan), "numeric"))
             elif distinct <= MAX_CATEGORIES:
-                chosen.append((safe_label(label), col.astype("string"), "categorical"))
+                chosen.append((safe_label(label), _codes(col), "categorical"))
             if len(chosen) >= MAX_COLUMNS:
                 break
         names = [c[0] for c in chosen]
@@ -92,8 +167,7 @@ class Correlations(Component):
         matrix = np.eye(k)
         numeric = [i for i, c in enumerate(chosen) if c[2] == "numeric"]
         if numeric:
-            block = pd.DataFrame({names[i]: chosen[i][1] for i in numeric})
-            corr = block.corr(method=params["method"]).to_numpy()
+            corr = _numeric_corr(np.column_stack([chosen[i][1] for i in numeric]), params["method"])
             for a, i in enumerate(numeric):
                 for b, j in enumerate(numeric):
                     matrix[i, j] = corr[a, b] if np.isfinite(corr[a, b]) else 0.0

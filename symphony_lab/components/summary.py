@@ -6,7 +6,7 @@ Distinct counts of more than 200,000 numeric values with many distinct ones are 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from .base import Component, Context, Entry, Finding, Suggestion
 
@@ -90,6 +90,7 @@ class Summary(Component):
         import pandas as pd
 
         from ..kernel.frames import view_rows
+        from ..kernel.parallel import run_all
 
         (df,) = objects
         rows = view_rows(df, state, MAX_ROWS)
@@ -97,31 +98,8 @@ class Summary(Component):
         series = [(label, frame[label]) for label in list(frame.columns[:500])]
         series = [(label, col) for label, col in series if isinstance(col, pd.Series)]
         bins = params["bins"]
-        columns = _in_threads([partial(_column, label, col, bins) for label, col in series], len(frame))
+        columns = run_all([partial(_column, label, col, bins) for label, col in series], len(frame))
         return {**rows.counts(), "columns_total": int(df.shape[1]), "columns": columns}
-
-
-PARALLEL_ROWS = 200_000  # from this many rows, columns are summarised two (or more) at a time
-
-
-def _in_threads(work: list[Callable[[], dict[str, Any]]], rows: int) -> list[dict[str, Any]]:
-    """The results of ``work`` in order, computed by a few threads when the frame is large (numpy and
-    pandas release the GIL in the loops that count). An interrupt (how a view is cancelled) drops the
-    columns not started; those running finish on their own."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
-    workers = max(1, min(4, os.cpu_count() or 1, len(work)))
-    if rows < PARALLEL_ROWS or workers == 1:
-        return [w() for w in work]
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="symphony-summary")
-    futures = [pool.submit(w) for w in work]
-    try:
-        return [f.result() for f in futures]
-    finally:
-        for f in futures:
-            f.cancel()
-        pool.shutdown(wait=False)
 
 
 def _column(label: Any, col: Any, bins: int) -> dict[str, Any]:
