@@ -391,3 +391,43 @@ async def test_the_file_follows_the_board_within_a_fraction_of_a_second(rtc_save
 
     await eventually(lambda: "quick" in on_disk()["views"] and on_disk()["state"].get("groups") == {"column": "city"},
                      timeout=3, what="the file to follow")
+
+
+async def test_views_added_at_once_on_a_brand_new_board_are_all_kept(jp_root_dir, jp_fetch, clients, jp_serverapp):
+    """A board file just made, two browsers joining at once and adding views from their first moment on,
+    for 3 seconds (the room's first load and first saves happen meanwhile): nothing is lost."""
+    (jp_root_dir / "work").mkdir(exist_ok=True)
+    (jp_root_dir / NOTEBOOK).write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    r = await jp_fetch("symphony-lab", "api", "boards", method="POST", body="", params={"notebook": NOTEBOOK})
+    assert r.code == 201
+    # The server writes a comment into the room while the two browsers join (it may be the one that
+    # makes the room).
+    note = asyncio.ensure_future(
+        jp_fetch("symphony-lab", "api", "boards", "annotations", method="POST", params={"notebook": NOTEBOOK},
+                 body=json.dumps({"op": "create", "text": "first!", "target": {"kind": "board"}}))
+    )
+    sessions = await asyncio.gather(open_session(jp_fetch, BOARD), open_session(jp_fetch, BOARD))
+    a, b = await asyncio.gather(*(clients(s) for s in sessions))
+    note_id = json.loads((await note).body)["id"]
+    written: set[str] = set()
+    for step in range(30):
+        for name, client in (("a", a), ("b", b)):
+            view_id = f"{name}{step}"
+            add_view(client, view_id, "summary", step)
+            written.add(view_id)
+        if step % 10 == 0:
+            client.state["filter"] = [{"column": "age", "op": "range", "min": step, "max": step + 1}]
+        await asyncio.sleep(0.1)
+
+    def on_disk() -> set[str]:
+        return set(parse_board((jp_root_dir / BOARD).read_text())["views"])
+
+    await eventually(
+        lambda: set(a.views.keys()) == written and set(b.views.keys()) == written
+        and set(room_doc(jp_serverapp).yviews.keys()) == written,
+        what="every view everywhere",
+    )
+    await eventually(lambda: on_disk() == written, what="every view in the file")
+    await asyncio.sleep(1.5)  # past the file watcher's next look: nothing reloaded over the views
+    assert set(a.views.keys()) == written and on_disk() == written
+    assert a.annotation(note_id)["text"] == "first!" and b.annotation(note_id) is not None

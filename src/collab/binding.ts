@@ -11,6 +11,12 @@
  *
  * View ids: views opened from the document keep the document's id; a view
  * opened here (view-N) gets a document id when it is first written.
+ *
+ * Joining: the document is the truth (a view closed by someone else while
+ * this board was away stays closed), except with `mergeLocal` (the board
+ * was opened while its notebook had no board file yet, so everything on it
+ * is new): views the document does not have are added to it, after its own,
+ * and state keys it does not have are written, before the document is read.
  */
 import { JSONObject, UUID } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
@@ -28,7 +34,7 @@ function newId(): string {
 }
 
 export class BoardBinding implements IDisposable {
-  constructor(board: BoardModel, doc: BoardDoc) {
+  constructor(board: BoardModel, doc: BoardDoc, options: { mergeLocal?: boolean } = {}) {
     this.board = board;
     this.doc = doc;
     this.kernelId = board.kernelId;
@@ -37,12 +43,18 @@ export class BoardBinding implements IDisposable {
     if (doc.views().size === 0 && board.views.length > 0) {
       this._pushViews();
     } else {
+      if (options.mergeLocal) {
+        this._mergeViews();
+      }
       this._pullViews();
     }
     const state = doc.boardState();
     if (Object.keys(state).length === 0) {
       this._pushState();
     } else {
+      if (options.mergeLocal) {
+        this._mergeState(state);
+      }
       this._pullState();
     }
     board.changed.connect(this._onBoardChanged, this);
@@ -152,6 +164,52 @@ export class BoardBinding implements IDisposable {
       }
     }
     this._written = taken;
+  }
+
+  /** Add this board's views the document does not have (same component, variables and params), after its own. */
+  private _mergeViews(): void {
+    const known = new Set([...this.doc.views().values()].map(viewKey));
+    let order = Math.max(-1, ...[...this.doc.views().values()].map(v => v.order));
+    const taken = new Set<string>();
+    this.doc.transact(
+      () => {
+        for (const view of this.board.views) {
+          if (known.has(viewKey(view))) {
+            continue;
+          }
+          known.add(viewKey(view));
+          const id = this._docId(view, taken);
+          taken.add(id);
+          order += 1;
+          this.doc.setView(id, {
+            component: view.component,
+            variables: [...view.variables],
+            params: view.params as JSONObject,
+            order,
+            collapsed: view.collapsed
+          });
+        }
+      },
+      false,
+      LOCAL_ORIGIN
+    );
+  }
+
+  /** Write this board's state keys the document does not have (or has as null). */
+  private _mergeState(docState: JSONObject): void {
+    const state = this.board.state as unknown as JSONObject;
+    const patch: JSONObject = {};
+    for (const [key, value] of Object.entries(state)) {
+      const empty = Array.isArray(value) ? value.length === 0 : value === null || value === undefined;
+      const theirs = docState[key];
+      const theirsEmpty = Array.isArray(theirs) ? theirs.length === 0 : theirs === null || theirs === undefined;
+      if (!empty && theirsEmpty) {
+        patch[key] = value;
+      }
+    }
+    if (Object.keys(patch).length > 0) {
+      this.doc.setBoardState(patch);
+    }
   }
 
   private _pushState(): void {

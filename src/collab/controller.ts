@@ -166,9 +166,10 @@ export class CollabController implements IDisposable {
    * or a filter here), or opened when a teammate has made it (checked every
    * few seconds meanwhile).
    */
-  private _open(notebook: string, create: boolean): void {
+  private _open(notebook: string, create: boolean, merge = false): void {
     this._clearWait();
     this._opening = notebook;
+    this._merge = merge;
     this._error = null;
     const generation = ++this._generation;
     this._changed.emit(undefined);
@@ -224,7 +225,8 @@ export class CollabController implements IDisposable {
         .then(info => {
           if (generation === this._generation && this._waiting === notebook) {
             if (info.exists) {
-              this._open(notebook, false);
+              // A teammate made it: what this board got meanwhile is new, keep it.
+              this._open(notebook, false, true);
             } else {
               this._poll = setTimeout(check, 5000);
             }
@@ -261,7 +263,7 @@ export class CollabController implements IDisposable {
       state.selection ||
       state.groups
     ) {
-      this._open(notebook, true);
+      this._open(notebook, true, true);
     }
   }
 
@@ -294,7 +296,9 @@ export class CollabController implements IDisposable {
       return;
     }
     this._binding?.dispose();
-    this._binding = new BoardBinding(this._board, session.doc);
+    // Opened while the notebook had no board file: this board's views are new, merge them.
+    this._binding = new BoardBinding(this._board, session.doc, { mergeLocal: this._merge });
+    this._merge = false;
     this._changed.emit(undefined);
   }
 
@@ -380,6 +384,8 @@ export class CollabController implements IDisposable {
   private _threadsOf: ReadonlyArray<IAnnotation> | null = null;
   private _threads: IThread[] = [];
   private _opening: string | null = null;
+  /** Whether the next binding merges this board into the document (see _open). */
+  private _merge = false;
   /** A notebook without a board file yet. */
   private _waiting: string | null = null;
   private _poll: ReturnType<typeof setTimeout> | null = null;

@@ -202,3 +202,37 @@ describe('BoardDoc annotations', () => {
     expect(doc.annotations().map(n => n.id)).toEqual(['n3']);
   });
 });
+
+describe('a brand-new board, two browsers at once', () => {
+  it('keeps the views each opened before its document was ready (mergeLocal), without doubles', () => {
+    const { a, b } = pair();
+    const boardA = board();
+    const boardB = board();
+    // Both open views while the notebook has no board file yet.
+    boardA.open(dist);
+    boardB.open(summary);
+    boardB.open(dist);
+    boardB.setGroups({ column: 'sex' });
+    boardA.setClause({ column: 'age', op: 'in', values: [40] });
+    new BoardBinding(boardA, a, { mergeLocal: true });
+    new BoardBinding(boardB, b, { mergeLocal: true });
+    const keys = (m: BoardModel) => m.views.map(v => v.component).sort();
+    expect(keys(boardA)).toEqual(['distribution', 'summary']);
+    expect(keys(boardB)).toEqual(['distribution', 'summary']);
+    expect(a.views().size).toBe(2);
+    // A's filter and B's groups both kept.
+    expect(boardB.state.filter).toEqual([{ column: 'age', op: 'in', values: [40] }]);
+    expect(boardA.state.groups).toEqual({ column: 'sex' });
+  });
+
+  it('without mergeLocal the document wins (a late joiner does not bring back closed views)', () => {
+    const { a, b } = pair();
+    const boardA = board();
+    new BoardBinding(boardA, a);
+    boardA.open(dist);
+    const late = board();
+    late.open(summary);
+    new BoardBinding(late, b);
+    expect(late.views.map(v => v.component)).toEqual(['distribution']);
+  });
+});
