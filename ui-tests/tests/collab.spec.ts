@@ -274,6 +274,55 @@ test.describe('Collaboration on the board', () => {
     await expect(panel(page).locator('.jp-SymphonyCollab-status')).toHaveText('Shared live: nobody else here now');
   });
 
+  test('on a brand-new board, views both open in the first seconds are all kept', async ({
+    page,
+    tmpPath,
+    browser,
+    baseURL,
+    waitForApplication
+  }) => {
+    await becomeUser(page, 'Ada Analyst', 'AA');
+    const file = `${tmpPath}/fresh.ipynb`;
+    await uploadAndRun(page, file, notebookWith(FRAME, 'fresh'));
+    await openPanel(page);
+    const { page: pageB } = await galata.newPage({
+      baseURL: baseURL!,
+      browser,
+      waitForApplication,
+      tmpPath,
+      mockUser: false,
+      mockSessions: false,
+      mockKernels: false
+    });
+    await becomeUser(pageB, 'Bo Reviewer', 'BR');
+    expect(await pageB.notebook.openByPath(file)).toBeTruthy();
+    await openPanel(pageB);
+    // Nobody has opened anything: no board file yet, on either side.
+    await expect(panel(pageB).locator('.jp-SymphonyPanel-suggestion').first()).toBeVisible({ timeout: PANEL_TIMEOUT });
+    expect(await page.evaluate(async path => {
+      const contents = (window as any).jupyterapp.serviceManager.contents;
+      try {
+        await contents.get(path.replace(/\.ipynb$/, '.symphony.json'), { content: false });
+        return true;
+      } catch {
+        return false;
+      }
+    }, file)).toBe(false);
+    // A opens one view (making the board file), B another a moment later, before it has joined A's board.
+    await clickSuggestion(page, 'people', 'distribution');
+    await clickSuggestion(pageB, 'people', 'summary');
+    for (const p of [page, pageB]) {
+      await expect(card(p, 'distribution', 'people')).toHaveCount(1, { timeout: PANEL_TIMEOUT });
+      await expect(card(p, 'summary', 'people')).toHaveCount(1, { timeout: PANEL_TIMEOUT });
+    }
+    await page.waitForTimeout(1500);
+    for (const p of [page, pageB]) {
+      await expect(panel(p).locator('.jp-SymphonyView')).toHaveCount(2);
+    }
+    await saveScreenshot(panel(pageB), 'collab-new-board-b.png');
+    await pageB.close();
+  });
+
   test('the board and its comments survive a server restart', async ({ browser }) => {
     // Two server starts and two cold page loads.
     test.setTimeout(300 * 1000);
