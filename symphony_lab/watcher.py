@@ -580,6 +580,36 @@ class KernelWatcher:
         self.analysis.store_view(key, result)
         return {**result, "cached": False}
 
+    async def export_codes(self, request: dict[str, Any], ticket: "ViewTicket | None" = None) -> dict[str, Any]:
+        """The offline codes of exported views (op ``export_codes``, pins/cube.py), asked like a view:
+        silently, never queued behind someone's cell. Raises ViewError: 409 when the kernel is busy, 400
+        when the kernel refuses the request, 503 when the kernel cannot answer (restarting, gone, timed
+        out, failed): the export route then writes its page without codes and says why."""
+        if self.catalog.status != OK:
+            raise ViewError(self.catalog.message or "the kernel's catalog is not available yet", 503)
+        if self._foreign_busy:
+            raise ViewError("The kernel is busy; export again when it is idle.", 409)
+        generation = self._generation
+        try:
+            reply = await self._request(request, timeout=self.config.analysis_timeout, ticket=ticket)
+        except asyncio.TimeoutError:
+            raise ViewError("the kernel did not answer in time", 503) from None
+        except KernelGone:
+            raise ViewError("the kernel restarted or shut down during the export", 503) from None
+        if generation != self._generation or reply.get("content", {}).get("status") != "ok":
+            raise ViewError("the kernel restarted or was interrupted during the export", 503)
+        payload = self._payload(reply)
+        if payload is None:
+            expression = (reply.get("content", {}).get("user_expressions") or {}).get(EXPRESSION_KEY) or {}
+            detail = f" ({expression.get('ename')}: {expression.get('evalue')})" if expression.get("ename") else ""
+            raise ViewError(f"the kernel could not encode the frames{detail}"[:500], 503)
+        if "error" in payload:
+            raise ViewError(str(payload["error"]), 400 if payload.get("error_kind") == "params" else 503)
+        offline = payload.get("offline")
+        if not isinstance(offline, dict):
+            raise ViewError("the kernel sent no codes", 503)
+        return offline
+
     async def describe(self, name: str) -> dict[str, Any]:
         """Full description of one variable (every column). ``name`` travels as data."""
         reply = await self._request({"op": "describe", "name": name, "options": self.config.kernel_options})

@@ -106,6 +106,10 @@ def handle_request() -> JSONResult:
             with progress.reporting(reporter):
                 result = analysis.compute(namespace, request, options)
             base.update(encode.encode_result(result, request.get("encoding")))
+        elif op == "export_codes":
+            from ..pins import cube  # numpy and pandas: asked for only when views of frames are exported
+
+            base.update(cube.codes_for_request(namespace, request))
         else:
             base["error"] = f"unknown operation {op!r}"[:200]
     except Exception as exc:  # never a traceback in anyone's notebook

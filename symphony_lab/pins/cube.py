@@ -32,8 +32,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-#: bytes of codes, over every frame of the page, before rows are sampled
-DEFAULT_BUDGET = 2 * 1024 * 1024
+from .export import DEFAULT_BUDGET  # bytes of codes, over every frame of the page, before rows are sampled
+
 SAMPLE_SEED = 0
 #: categories kept for a column a view shows or filters by (the distribution shows the top 30)
 FILTER_CATEGORIES = 64
@@ -439,3 +439,40 @@ def build_offline(
         share = budget if total <= budget else int(budget * frame.row_bytes() * len(frame.needs.frame) / total)
         out_frames.append(frame.encode(share))
     return {"version": 1, "frames": out_frames, "views": views}
+
+
+#: the most views one request of the export route may ask codes for (the route's own limit)
+MAX_REQUEST_VIEWS = 50
+#: the largest budget a request may ask for (the page must stay a file a browser opens)
+MAX_BUDGET = 64 * 1024 * 1024
+
+
+def codes_for_request(namespace: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """The kernel end of the export route (op ``export_codes``): the same ``build_offline`` as ``export()``,
+    for views described by the server: ``{"views": [{spec, data, fingerprints}], "budget": bytes}``, where
+    ``data`` holds what the codes are made from (bin edges, categories shown: export.offline_hints).
+    Names are looked up in the namespace (never evaluated); a view whose variable is gone, changed or
+    cannot be encoded gets a reason, as in ``export()``. A request of the wrong shape gets an error."""
+    from .bundle import PinError, check_spec, jsonable
+
+    views = request.get("views")
+    if not isinstance(views, list) or not 1 <= len(views) <= MAX_REQUEST_VIEWS:
+        return {"error": f"views must be a list of 1 to {MAX_REQUEST_VIEWS} views", "error_kind": "params"}
+    budget = request.get("budget")
+    if type(budget) is not int or not 1 <= budget <= MAX_BUDGET:
+        return {"error": f"budget must be a number of bytes from 1 to {MAX_BUDGET}", "error_kind": "params"}
+    payloads: list[dict[str, Any]] = []
+    for i, view in enumerate(views):
+        if not isinstance(view, dict) or not isinstance(view.get("data"), dict):
+            return {"error": f"view {i}: needs a spec and a data object", "error_kind": "params"}
+        try:
+            spec = check_spec(view.get("spec"))
+        except PinError as exc:
+            return {"error": f"view {i}: {exc}", "error_kind": "params"}
+        fingerprints = view.get("fingerprints")
+        if fingerprints is not None and not (
+            isinstance(fingerprints, list) and all(f is None or isinstance(f, str) for f in fingerprints)
+        ):
+            return {"error": f"view {i}: fingerprints must be a list of strings", "error_kind": "params"}
+        payloads.append({"spec": spec, "data": view["data"], "fingerprints": fingerprints})
+    return {"offline": jsonable(build_offline(payloads, [namespace] * len(payloads), budget))}

@@ -20,6 +20,8 @@ from .bundle import PinError, jsonable
 from .static import render_html
 
 STATIC = Path(__file__).parent / "static"
+#: bytes of offline codes, over every frame of a page, before rows are sampled (cube.py)
+DEFAULT_BUDGET = 2 * 1024 * 1024
 
 #: the JupyterLab theme variables our styles use, with light values of our choosing
 THEME = """
@@ -76,8 +78,11 @@ def _inline_script(code: str) -> str:
 def _offline_text(offline: dict[str, Any] | None) -> str:
     """What the header says about filtering offline, and about samples (never a silent approximation)."""
     if not offline or not any(v.get("frame") is not None for v in offline.get("views") or []):
-        return ("Offline: the views show the data as exported; a filter or a selection made here is drawn, "
+        text = ("Offline: the views show the data as exported; a filter or a selection made here is drawn, "
                 "not computed again.")
+        if offline and isinstance(offline.get("reason"), str):
+            text += f" No codes of the rows were embedded: {html.escape(offline['reason'])}."
+        return text
     text = ("Offline: a filter or a selection made here computes the summary, distribution, missing values and "
             "confusion views again from binned codes of the rows embedded in this page (bins as exported); "
             "other views keep the exported data.")
@@ -116,6 +121,64 @@ def render_page(
         f"<script type=\"application/json\" id=\"symphony-lab-data\">{_script_json(data)}</script>"
         f"<script>{_inline_script(script)}</script></body></html>\n"
     )
+
+
+# -- the export route (the panel's Export button): the server asks the kernel for the codes ---------------
+
+
+def _hint_columns(columns: Any) -> list[dict[str, Any]]:
+    out = []
+    for col in columns if isinstance(columns, list) else []:
+        if not isinstance(col, dict):
+            continue
+        hint: dict[str, Any] = {"name": col.get("name"), "kind": col.get("kind")}
+        if isinstance(col.get("histogram"), dict):
+            hint["histogram"] = {"edges": col["histogram"].get("edges")}
+        if isinstance(col.get("top"), list):
+            hint["top"] = [{"value": t.get("value")} for t in col["top"] if isinstance(t, dict)]
+        out.append(hint)
+    return out
+
+
+def offline_hints(component: str, data: Any) -> dict[str, Any]:
+    """The part of a view's data that its offline codes are made from (cube.py's ``_note_view`` and
+    ``_filter_columns`` read nothing else): bin edges and the categories the view shows. The route sends
+    these to the kernel instead of the whole data (a table page, duplicate groups)."""
+    if not isinstance(data, dict):
+        return {}
+    if component == "distribution":
+        series = data.get("series") if isinstance(data.get("series"), list) else []
+        return {
+            "column": data.get("column"), "kind": data.get("kind"), "edges": data.get("edges"),
+            "categories": data.get("categories"), "by": data.get("by"),
+            "series": [{"group": s.get("group")} for s in series if isinstance(s, dict)],
+        }
+    if component == "summary":
+        return {"columns": _hint_columns(data.get("columns"))}
+    if component == "missing":
+        return {"columns": [{"name": c.get("name")} for c in data.get("columns") or [] if isinstance(c, dict)]}
+    return {}
+
+
+def codes_request(
+    payloads: list[dict[str, Any]], fingerprints: list[list[str | None] | None], budget: int
+) -> dict[str, Any]:
+    """The kernel request (op ``export_codes``) for the codes of these payloads' frames: each view's spec,
+    its offline hints and the fingerprints its data was computed with (a variable changed since is said)."""
+    return {
+        "op": "export_codes",
+        "budget": budget,
+        "views": [
+            {"spec": p["spec"], "data": offline_hints(p["spec"]["component"], p["data"]), "fingerprints": f}
+            for p, f in zip(payloads, fingerprints)
+        ],
+    }
+
+
+def without_codes(reason: str, count: int) -> dict[str, Any]:
+    """An ``offline`` block with no codes, saying why (the page's header and each filtered view say it)."""
+    reason = reason.strip().rstrip(".")[:300]
+    return {"version": 1, "frames": [], "views": [{"frame": None, "reason": reason}] * count, "reason": reason}
 
 
 def _payloads_of(views: Any) -> list[dict[str, Any]]:

@@ -4,18 +4,23 @@ in bundle.py and export.py. Who pinned is the server's identity of the authentic
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ..analysis import ViewError
 from ..handlers import API, SymphonyHandler
+from ..registry import UnknownKernel
+from ..watcher import ViewTicket
 from . import notes
 from .bundle import PinError, make_bundle, now_iso, pin_payload, provenance
-from .export import ExportError, render_page
+from .export import DEFAULT_BUDGET, ExportError, codes_request, render_page, without_codes
 
 MAX_BODY = 16 * 1024 * 1024
 MAX_VIEWS = 50
+KERNEL_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
 def _identity(user: Any) -> dict[str, Any] | None:
@@ -84,8 +89,23 @@ class PinHandler(_PinsHandler):
         ))
 
 
+def _fingerprints(view: Any) -> list[str | None] | None:
+    """The fingerprints a view's data was computed with (its answer's), so the kernel can say it changed."""
+    value = view.get("fingerprints") if isinstance(view, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > 8 or not all(
+        f is None or (isinstance(f, str) and len(f) <= 200) for f in value
+    ):
+        raise web.HTTPError(400, "A view's fingerprints must be a list of at most 8 strings.")
+    return value
+
+
 class ExportHandler(_PinsHandler):
-    """``POST .../pins/export`` ``{title, views: [{spec, data}]}`` -> the self-contained HTML page."""
+    """``POST .../pins/export`` ``{title, kernel_id?, views: [{spec, data, fingerprints?}]}`` -> the self-contained
+    HTML page. With ``kernel_id`` the kernel encodes the views' frames as ``export()`` does (op
+    ``export_codes``), so that the page filters offline; 409 while the kernel is busy; a kernel that cannot
+    encode gives a page without codes that says why."""
 
     @web.authenticated
     @authorized
@@ -102,11 +122,47 @@ class ExportHandler(_PinsHandler):
                             provenance(by, at))
                 for v in views
             ]
-            page = render_page(payloads, title[:200])
+            offline = None
+            if body.get("kernel_id") is not None:
+                offline = await self.offline(body["kernel_id"], payloads, [_fingerprints(v) for v in views])
+            page = render_page(payloads, title[:200], offline)
         except (PinError, ExportError) as exc:
             raise web.HTTPError(400, str(exc)) from None
         self.set_header("Content-Disposition", 'attachment; filename="symphony-board.html"')
         self.finish(page, set_content_type="text/html; charset=utf-8")
+
+    async def offline(
+        self, kernel_id: Any, payloads: list[dict[str, Any]], fingerprints: list[list[str | None] | None]
+    ) -> dict[str, Any]:
+        """The page's codes, from the kernel: the views are checked as the view route checks them first."""
+        if not isinstance(kernel_id, str) or not KERNEL_ID.fullmatch(kernel_id):
+            raise web.HTTPError(400, "kernel_id must be a kernel id.")
+        try:
+            watcher = await self.registry.get(kernel_id)
+        except UnknownKernel:
+            return without_codes("the kernel is not running any more", len(payloads))
+        await watcher.wait_first_catalog(self.settings.get("symphony_lab_first_wait", 3.0))
+        for i, payload in enumerate(payloads):
+            try:
+                watcher.analysis.view_request(payload["spec"], watcher.catalog.variables)
+            except ViewError as exc:
+                if exc.status == 400:
+                    raise web.HTTPError(400, f"View {i + 1}: {exc}") from None
+                # 404, a variable the kernel no longer holds: the kernel says so for that view.
+        budget = int(self.settings.get("symphony_lab_export_budget", DEFAULT_BUDGET))
+        self._watcher, self._ticket = watcher, ViewTicket()
+        try:
+            return await watcher.export_codes(codes_request(payloads, fingerprints, budget), self._ticket)
+        except ViewError as exc:
+            if exc.status in (400, 409):
+                raise web.HTTPError(exc.status, str(exc)) from None
+            return without_codes(str(exc), len(payloads))
+
+    def on_connection_close(self) -> None:
+        """The browser gave up on the export: cancel the kernel's encoding as a view's is cancelled."""
+        watcher, ticket = getattr(self, "_watcher", None), getattr(self, "_ticket", None)
+        if watcher is not None and ticket is not None:
+            watcher.cancel(ticket)
 
 
 def pin_handlers() -> list[tuple[str, type]]:
