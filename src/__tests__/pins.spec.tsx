@@ -164,10 +164,11 @@ describe('payloads', () => {
 });
 
 describe('where a pin may go', () => {
-  const panel = (contents: { writable: boolean } | null, readOnly = false, path = 'a.ipynb') =>
+  const panel = (contents: { writable: boolean } | null, readOnly = false, path = 'a.ipynb', isUntitled?: boolean) =>
     ({
       content: { model: { readOnly } },
-      context: { contentsModel: contents, path }
+      context: { contentsModel: contents, path },
+      isUntitled
     }) as any;
 
   it('says why a notebook cannot take a pin', () => {
@@ -175,6 +176,8 @@ describe('where a pin may go', () => {
     expect(cannotPin(panel(null), trans)).toContain('has not been saved yet');
     expect(cannotPin(panel({ writable: false }), trans)).toContain('is read-only');
     expect(cannotPin(panel({ writable: true }, true), trans)).toContain('is read-only');
+    expect(cannotPin(panel({ writable: true }, false, 'Untitled.ipynb', true), trans)).toContain('has not been saved yet');
+    expect(cannotPin(panel({ writable: true }, false, 'Untitled.ipynb', false), trans)).toBeNull();
     expect(cannotPin(panel({ writable: true }), trans)).toBeNull();
   });
 });

@@ -46,7 +46,10 @@ export function cannotPin(
     return trans.__('Open a notebook to pin views into.');
   }
   const context = panel.context;
-  if (!context.contentsModel || !context.path) {
+  // A notebook made by File › New and never saved by its user (JupyterLab
+  // keeps `isUntitled` until the first save or rename): its name, and the
+  // board file beside it, are not the ones it will keep.
+  if (!context.contentsModel || !context.path || panel.isUntitled === true) {
     return trans.__(
       'This notebook has not been saved yet: save it, then pin the view.'
     );

@@ -3,13 +3,18 @@
  * - A pins a view of the board; the cell (symphony_lab.show(...) and the
  *   view drawn from our MIME type) appears at once in B's browser on the same
  *   notebook (jupyter-collaboration carries the notebook's shared model).
- * - The notebook saved with its pin, its kernel shut down, reloaded: the
- *   pinned view is drawn from its snapshot.
+ * - A comments on the view first: the pin records the thread (cell metadata
+ *   and output), shown under the pinned view as sanitized Markdown.
+ * - The notebook saved with its pin, its kernel shut down, opened again with
+ *   no kernel at all: the pinned view is drawn from its snapshot and says so.
+ * - Pins into an untitled notebook never saved, and into a read-only one
+ *   (a file the server cannot write): a clear message, no cell.
  * - The board exported as HTML, opened from disk in chromium with every
  *   request recorded: none goes anywhere; a brush draws a filter on every
  *   view; hover shows the bars' values. Screenshots of each.
  */
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, galata, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -51,6 +56,14 @@ async function brushOverlay(
 
 const PINNED = '.jp-Cell .jp-SymphonyPin[data-component="distribution"][data-variables="people"]';
 
+/** A comment with Markdown and markup that must not survive the sanitizer. */
+const NOTE = '**Ages** look right <img src="x" onerror="window.__pinXss = 1">';
+
+/** The error toast of a pin that could not be made. */
+function pinError(page: IJupyterLabPageFixture) {
+  return page.locator('.jp-Notification-Toast-error', { hasText: 'Could not pin' });
+}
+
 test.use({
   viewport: { width: 1440, height: 900 },
   mockUser: false,
@@ -72,6 +85,18 @@ test.describe('Pins', () => {
     await clickSuggestion(page, 'people', 'distribution');
     const view = card(page, 'distribution', 'people');
     await expect(view).toHaveAttribute('data-status', 'ready', { timeout: PANEL_TIMEOUT });
+
+    // A comments on the view (the board's thread that the pin will record).
+    const bar = panel(page)
+      .locator('.jp-SymphonyBoard-item', {
+        has: page.locator('.jp-SymphonyView[data-component="distribution"][data-variables="people"]')
+      })
+      .locator('.jp-SymphonyCollab-viewBar');
+    await expect(bar).toBeVisible({ timeout: PANEL_TIMEOUT });
+    await bar.locator('.jp-SymphonyCollab-commentsToggle').click();
+    await bar.locator('.jp-SymphonyNote-input').fill(NOTE);
+    await bar.locator('.jp-SymphonyNote-submit').click();
+    await expect(bar.locator('.jp-SymphonyNote')).toHaveCount(1, { timeout: PANEL_TIMEOUT });
 
     // B opens the same notebook in another browser, as another user.
     const { page: pageB } = await galata.newPage({
@@ -97,6 +122,12 @@ test.describe('Pins', () => {
     // Live in A's notebook: its kernel holds people.
     await expect(pinnedA).toHaveAttribute('data-mode', 'live', { timeout: PANEL_TIMEOUT });
     await expect(pinnedA.locator('.jp-SymphonyPin-meta')).toContainText('pinned by');
+    // The thread under the view, read-only, as sanitized Markdown.
+    const notesA = pinnedA.locator('.jp-SymphonyPinNotes');
+    await expect(notesA.locator('.jp-SymphonyPinNotes-note')).toHaveCount(1);
+    await expect(notesA.locator('.jp-SymphonyNote-text strong')).toHaveText('Ages');
+    await expect(notesA.locator('img[onerror]')).toHaveCount(0);
+    await expect(notesA.locator('textarea, button')).toHaveCount(0);
 
     // Linked: a brush in the pinned view filters the panel's board.
     await brushOverlay(page, pinnedA.locator('.jp-SymphonyView-overlay'));
@@ -125,7 +156,9 @@ test.describe('Pins', () => {
                 mime: Object.keys(pin.outputs?.[0]?.data ?? {}).sort(),
                 by: Boolean(pin.metadata.symphony_lab.pin.pinned_by?.username),
                 at: typeof pin.metadata.symphony_lab.pin.pinned_at,
-                annotations: pin.metadata.symphony_lab.pin.annotations
+                annotations: (pin.metadata.symphony_lab.pin.annotations ?? []).map((t: any) => t.text),
+                plain: String(pin.outputs[0].data['text/plain']).includes('Comments (1):'),
+                html: String(pin.outputs[0].data['text/html']).includes('&lt;img src=&quot;x&quot;')
               }
             : null;
         },
@@ -135,31 +168,163 @@ test.describe('Pins', () => {
         mime: ['application/vnd.symphony-lab.view+json', 'image/svg+xml', 'text/html', 'text/plain'],
         by: true,
         at: 'string',
-        annotations: []
+        annotations: [NOTE],
+        plain: true,
+        html: true
       });
+    // The kernel is shut down (every session of the notebook ends).
     const sessions = await (await page.request.get('/api/sessions')).json();
     for (const session of sessions) {
       expect((await page.request.delete(`/api/sessions/${session.id}`)).ok()).toBeTruthy();
     }
     expect(await (await page.request.get('/api/kernels')).json()).toEqual([]);
-    // A fresh tab on the notebook (the file as saved, no kernel holds people).
+    // A fresh tab, an empty workspace, and the notebook opened with no kernel
+    // (the kernel dialog's "No Kernel": JupyterLab starts none).
     const again = await page.context().newPage();
-    await again.goto(`${baseURL}/lab/tree/${file}`);
+    await again.goto(`${baseURL}/lab/workspaces/no-kernel?reset`);
+    await again.waitForFunction(() => !!(window as any).jupyterapp, null, { timeout: PANEL_TIMEOUT });
+    await again.evaluate(async path => {
+      const app = (window as any).jupyterapp;
+      await app.restored;
+      await app.commands.execute('docmanager:open', {
+        path,
+        factory: 'Notebook',
+        kernelPreference: { shouldStart: false, canStart: true, autoStartDefault: false }
+      });
+    }, file);
     const reloaded = again.locator(PINNED);
     await expect(reloaded).toBeVisible({ timeout: PANEL_TIMEOUT });
+    await expect(again.locator('.jp-NotebookPanel-toolbar .jp-KernelName')).toHaveText('No Kernel');
+    // Drawn from its snapshot, and saying so.
     await expect(reloaded).toHaveAttribute('data-mode', 'snapshot');
+    await expect(reloaded.locator('.jp-SymphonyPin-mode')).toHaveText('snapshot');
     // The component's own renderer draws it (its histogram), not the static fallback.
     await expect(reloaded.locator('.jp-SymphonyView-overlay')).toBeVisible();
     await expect(reloaded.locator('.jp-SymphonyPin-summary')).toContainText(
       'Distribution of age in people (400 rows)'
     );
-    await reloaded.scrollIntoViewIfNeeded();
-    await again.screenshot({ path: path.join(SCREENSHOTS, 'pins-reloaded.png') });
-    await test.info().attach('pins-reloaded.png', {
-      path: path.join(SCREENSHOTS, 'pins-reloaded.png'),
+    await expect(reloaded.locator('.jp-SymphonyPinNotes .jp-SymphonyNote-text strong')).toHaveText('Ages');
+    // Still no kernel: nothing was started to draw it.
+    expect(await (await again.request.get('/api/kernels')).json()).toEqual([]);
+    expect(await again.evaluate(() => (window as any).__pinXss)).toBeUndefined();
+    await again
+      .locator('.jp-Cell', { has: again.locator('.jp-SymphonyPin[data-component="distribution"]') })
+      .evaluate(node => node.scrollIntoView({ block: 'start' }));
+    await again.screenshot({ path: path.join(SCREENSHOTS, 'pins-no-kernel.png') });
+    await test.info().attach('pins-no-kernel.png', {
+      path: path.join(SCREENSHOTS, 'pins-no-kernel.png'),
       contentType: 'image/png'
     });
     await again.close();
+  });
+
+  test('an untitled notebook never saved, and a read-only one, cannot take a pin: the message says why', async ({
+    page,
+    tmpPath
+  }) => {
+    // 1. File › New › Notebook: "Untitled.ipynb", never saved by its user.
+    await page.evaluate(async dir => {
+      const app = (window as any).jupyterapp;
+      await app.commands.execute('notebook:create-new', { cwd: dir, kernelName: 'python3' });
+    }, tmpPath);
+    await expect(page.locator('.jp-NotebookPanel .jp-Cell').first()).toBeVisible({ timeout: KERNEL_TIMEOUT });
+    await expect(
+      page.locator('#jp-main-statusbar').getByText('Idle', { exact: false })
+    ).toBeVisible({ timeout: KERNEL_TIMEOUT });
+    await page.notebook.setCell(0, 'code', FRAME);
+    await page.notebook.runCell(0);
+    await openPanel(page);
+    await clickSuggestion(page, 'people', 'distribution');
+    const view = card(page, 'distribution', 'people');
+    await expect(view).toHaveAttribute('data-status', 'ready', { timeout: PANEL_TIMEOUT });
+    const cells = await page.locator('.jp-NotebookPanel .jp-Cell').count();
+    await view.locator('.jp-SymphonyView-pin').click();
+    await expect(pinError(page)).toContainText(
+      'This notebook has not been saved yet: save it, then pin the view.'
+    );
+    await expect(page.locator('.jp-NotebookPanel .jp-Cell')).toHaveCount(cells);
+    await expect(page.locator(PINNED)).toHaveCount(0);
+    await saveScreenshot(page, 'pins-unsaved.png');
+    // Saved under a name (the rename dialog of a first save), the same pin goes in.
+    await page.keyboard.press('Control+s');
+    const rename = page.locator('.jp-Dialog', { hasText: 'Rename file' });
+    await expect(rename).toBeVisible();
+    await rename.locator('.jp-Dialog-body input:not([type="checkbox"])').first().fill('explore.ipynb');
+    await rename.locator('.jp-mod-accept').click();
+    await expect
+      .poll(async () => (await page.request.get(`/api/contents/${tmpPath}/explore.ipynb`)).ok(), {
+        timeout: PANEL_TIMEOUT
+      })
+      .toBe(true);
+    // Seen once on this machine: the file browser's listing of the folder,
+    // made while the rename was under way, answered 404 and JupyterLab said
+    // "Directory not found". That is the file browser's, not the pin's: close it.
+    const lost = page.locator('.jp-Dialog', { hasText: 'Directory not found' });
+    if (await lost.isVisible()) {
+      await lost.locator('.jp-mod-accept, .jp-mod-reject').first().click();
+    }
+    await view.locator('.jp-SymphonyView-pin').click();
+    await expect(page.locator(PINNED)).toBeVisible({ timeout: PANEL_TIMEOUT });
+    await expect(page.locator('.jp-NotebookPanel .jp-Cell')).toHaveCount(cells + 1);
+
+    // 2. A notebook the server cannot write (read-only on disk).
+    const file = `${tmpPath}/shared-readonly.ipynb`;
+    expect(await page.contents.uploadContent(notebookWith(FRAME, 'frame'), 'text', file)).toBeTruthy();
+    const root = await page.evaluate(() => {
+      const data = document.getElementById('jupyter-config-data');
+      return JSON.parse(data?.textContent ?? '{}').serverRoot as string;
+    });
+    const onDisk = path.join(root, file);
+    expect(fs.existsSync(onDisk)).toBe(true);
+    fs.chmodSync(onDisk, 0o444);
+    // root writes through file modes: an immutable file is read-only for it too.
+    const immutable = process.getuid?.() === 0;
+    if (immutable) {
+      execFileSync('chattr', ['+i', onDisk]);
+    }
+    try {
+      const model = await (await page.request.get(`/api/contents/${file}?content=0`)).json();
+      expect(model.writable).toBe(false);
+      await page.evaluate(async path => {
+        await (window as any).jupyterapp.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+      }, file);
+      const readOnly = page.locator('.jp-NotebookPanel:visible');
+      await expect(readOnly.locator('.jp-Cell')).toHaveCount(1, { timeout: KERNEL_TIMEOUT });
+      await expect(
+        page.locator('#jp-main-statusbar').getByText('Idle', { exact: false })
+      ).toBeVisible({ timeout: KERNEL_TIMEOUT });
+      await page.evaluate(async () => {
+        await (window as any).jupyterapp.commands.execute('notebook:run-all-cells');
+      });
+      await clickSuggestion(page, 'people', 'distribution');
+      await expect(view).toHaveAttribute('data-status', 'ready', { timeout: PANEL_TIMEOUT });
+      // The earlier message closed, so that this one is seen alone.
+      await page
+        .locator('.jp-Notification-Toast-error .jp-Notification-Toast-Close')
+        .evaluateAll(buttons => buttons.forEach(b => (b as HTMLElement).click()));
+      await expect(pinError(page)).toHaveCount(0);
+      await view.locator('.jp-SymphonyView-pin').click();
+      const toast = page.locator('.jp-Notification-Toast-error', { hasText: 'is read-only' });
+      // Wait until it has slid in (fully inside the window) before the screenshot.
+      await expect
+        .poll(async () => {
+          const box = await toast.boundingBox();
+          return box !== null && box.x + box.width <= 1440;
+        })
+        .toBe(true);
+      await expect(toast).toContainText(
+        'This notebook is read-only: pins cannot be added to it. Save a copy (File › Save Notebook As…) and pin there.'
+      );
+      await expect(page.locator('.jp-NotebookPanel:visible .jp-Cell')).toHaveCount(1);
+      await saveScreenshot(page, 'pins-read-only.png');
+      const saved = await (await page.request.get(`/api/contents/${file}?content=1`)).json();
+      expect(saved.content.cells).toHaveLength(1);
+    } finally {
+      if (immutable) {
+        execFileSync('chattr', ['-i', onDisk]);
+      }
+      fs.chmodSync(onDisk, 0o644);
+    }
   });
 
   test('show() in a cell draws its views, and a brush computes them again', async ({ page, tmpPath }) => {
