@@ -11,7 +11,7 @@ import { ViewCard } from '../components/viewcard';
 import { ComponentRegistry } from '../registry';
 import { IBoardView, IViewRendererProps, IViewSpec } from '../tokens';
 import { registerRenderers } from '../views';
-import { DistributionView } from '../views/distribution';
+import { chartX, DistributionView } from '../views/distribution';
 import { DuplicatesView } from '../views/duplicates';
 import { MissingView } from '../views/missing';
 import { SummaryView } from '../views/summary';
@@ -151,6 +151,22 @@ describe('summary', () => {
 });
 
 describe('distribution', () => {
+  it('maps the pointer to the chart when the drawing is centred in a wide card', () => {
+    // 320 x 150 drawn in 1000 x 260 px: scaled to the height (260 / 150),
+    // 554.7 px wide, centred (222.7 px each side).
+    const rect = { left: 100, width: 1000, height: 260 };
+    const scale = 260 / 150;
+    const offset = (1000 - 320 * scale) / 2;
+    expect(chartX(100 + offset, rect, 320, 150)).toBeCloseTo(0);
+    expect(chartX(100 + offset + 160 * scale, rect, 320, 150)).toBeCloseTo(160);
+    expect(chartX(100 + 1000 - offset, rect, 320, 150)).toBeCloseTo(320);
+    // Narrow card: the drawing fills the width.
+    const narrow = { left: 0, width: 320, height: 150 };
+    expect(chartX(80, narrow, 320, 150)).toBeCloseTo(80);
+    // No layout (jsdom): by the width alone.
+    expect(chartX(50, { left: 0, width: 640, height: 0 }, 320, 150)).toBeCloseTo(25);
+  });
+
   // 30 bins from 0 to 300: bin i is [10 i, 10 (i + 1)].
   const edges = Array.from({ length: 31 }, (_, i) => i * 10);
   const numeric = {

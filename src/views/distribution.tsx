@@ -127,6 +127,25 @@ export function edgeLabel(edge: number | string, span: number): string {
 
 const W = 320;
 const H = 150;
+
+/**
+ * The x, in the chart's own units (0 to `w`), under a pointer at `clientX`
+ * over an SVG of viewBox `0 0 w h` laid out in `rect`. The SVG keeps its
+ * aspect ratio (xMidYMid meet): when its height is capped (a wide card),
+ * the drawing is scaled to the height and centred, so the left of the
+ * element is not the left of the drawing.
+ */
+export function chartX(
+  clientX: number,
+  rect: { left: number; width: number; height: number },
+  w: number,
+  h: number
+): number {
+  const scale =
+    rect.height > 0 ? Math.min(rect.width / w, rect.height / h) : rect.width / w;
+  const offset = (rect.width - w * scale) / 2;
+  return (clientX - rect.left - offset) / scale;
+}
 const M = { left: 36, right: 8, top: 6, bottom: 30 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
@@ -240,7 +259,7 @@ export function Histogram(props: {
     if (!rect || rect.width === 0) {
       return clientX;
     }
-    return ((clientX - rect.left) / rect.width) * W;
+    return chartX(clientX, rect, W, H);
   };
 
   const finish = (from: number, to: number): void => {
