@@ -35,15 +35,21 @@ export function exportFileName(date: Date): string {
   return `symphony-board-${stamp}.html`;
 }
 
-/** Ask the server for the exported page of views and save it as a download. */
+/**
+ * Ask the server for the exported page of views and save it as a download.
+ * With the board's kernel, the server has the kernel encode the views'
+ * frames (as `symphony_lab.export()` does), so that the page filters offline.
+ */
 async function exportViews(
   settings: ServerConnection.ISettings,
   views: ReadonlyArray<IBoardView>,
-  title: string
+  title: string,
+  kernelId: string | null
 ): Promise<string> {
   const url = URLExt.join(settings.baseUrl, 'symphony-lab', 'api', 'pins', 'export');
   const body = {
     title,
+    kernel_id: kernelId ?? undefined,
     views: views.map(v => ({
       spec: {
         component: v.component,
@@ -51,7 +57,9 @@ async function exportViews(
         params: v.params,
         state: v.state ?? { filter: [] }
       },
-      data: plainData(v.result?.data ?? null)
+      data: plainData(v.result?.data ?? null),
+      // What the data was computed from: the kernel says so if a variable changed since.
+      fingerprints: v.result?.fingerprints ?? null
     }))
   };
   const response = await ServerConnection.makeRequest(
@@ -139,7 +147,7 @@ export const pinsPlugin: JupyterFrontEndPlugin<ISymphonyPins> = {
       const title = notebook
         ? trans.__('Symphony board of %1', notebook)
         : trans.__('Symphony board');
-      exportViews(settings, views, title)
+      exportViews(settings, views, title, catalogs.board.kernelId)
         .then(name =>
           Notification.success(trans.__('Exported the board as %1.', name), {
             autoClose: 4000
