@@ -133,21 +133,10 @@ def _grouped_counts(groups: Any, codes: Any, n_groups: int, n_codes: int) -> Any
 
 
 def _text_codes(values: Any) -> tuple[Any, list[Any]]:
-    """Codes (-1 for missing) and the values they stand for, compared as text (so 1 and "1" are one):
-    categorical columns through their categories, without converting every row."""
-    import numpy as np
-    import pandas as pd
+    """Codes (-1 for missing) and the values they stand for, compared as text (kernel/frames.py)."""
+    from ..kernel.frames import text_codes
 
-    from ..kernel.frames import json_value
-
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        names = pd.Index(values.cat.categories.astype("string"))
-        merged, firsts = pd.factorize(names)  # two categories may read the same as text
-        codes = values.cat.codes.to_numpy(dtype=np.int64)
-        mapped = np.where(codes >= 0, merged[np.clip(codes, 0, None)] if len(merged) else -1, -1)
-        return mapped.astype(np.int64), [json_value(v) for v in firsts]
-    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
-    return codes.astype(np.int64, copy=False), [json_value(v) for v in uniques]
+    return text_codes(values)
 
 
 def _top_codes(values: Any, limit: int, dropna: bool, coded: tuple[Any, list[Any]] | None = None) -> tuple[list[Any], Any]:

@@ -522,3 +522,23 @@ def filter_mask(df: pd.DataFrame, state: dict[str, Any] | None) -> np.ndarray | 
                 keep = keep | values.isna().to_numpy()
             mask &= keep
     return mask
+
+
+def text_codes(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes (int64, -1 for missing) and the values they stand for, values compared as text (so 1 and
+    "1" are one value, as after ``astype("string")``) without converting every row to text: the values
+    are factorized as they are (categoricals through their codes), then only the distinct ones are read
+    as text and merged."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy(dtype=np.int64)
+        uniques: Any = values.cat.categories
+    else:
+        raw, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes = np.asarray(raw, dtype=np.int64)
+    names = pd.Index(uniques).astype("string")
+    merged, firsts = pd.factorize(names, use_na_sentinel=True)
+    merged = np.asarray(merged, dtype=np.int64)
+    if len(firsts) != len(names) or (merged < 0).any():  # two values read the same (or as missing)
+        lookup = np.append(merged, -1)  # code -1 stays -1
+        codes = lookup[codes]
+    return codes, [json_value(v) for v in firsts]
