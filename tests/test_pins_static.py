@@ -58,3 +58,77 @@ def test_every_component_pins_with_fallbacks(name: str, namespace: dict[str, Any
         assert root.tag.endswith("svg") and len(list(root)) >= 2
     # Aggregates, not rows: the frame has 1,000 rows.
     assert len(json.dumps(bundle)) < 150_000
+
+
+def _extent_ok(svg: str) -> list[str]:
+    """Texts of an SVG (the outer picture's coordinates) that would run out of it, estimating a character of
+    the 11px sans-serif at static.CHAR_W: horizontal texts by their anchor, labels turned -45° by their length."""
+    import re
+
+    from symphony_lab.pins.static import CHAR_W
+
+    root = ElementTree.fromstring(svg)
+    width, height = float(root.get("width")), float(root.get("height"))
+    out = []
+    ns = "{http://www.w3.org/2000/svg}"
+    nested = root.find(f"{ns}svg")
+    shift = (float(nested.get("x", 0)), float(nested.get("y", 0))) if nested is not None else (0.0, 0.0)
+    for parent, dx, dy in [(root, 0.0, 0.0)] + ([(nested, *shift)] if nested is not None else []):
+        for text in parent.findall(f"{ns}text"):
+            label = "".join(text.itertext()).replace("".join(t.text or "" for t in text.findall(f"{ns}title")), "")
+            x, y = float(text.get("x")) + dx, float(text.get("y")) + dy
+            length = len(label) * CHAR_W
+            if re.match(r"rotate\(-45", text.get("transform") or ""):
+                if y - length * 0.71 < 0 or x + length * 0.71 > width:
+                    out.append(f"turned {label!r} at {x:.0f},{y:.0f}")
+                continue
+            if text.get("transform"):
+                continue
+            anchor = text.get("text-anchor", "start")
+            lo = x if anchor == "start" else x - length if anchor == "end" else x - length / 2
+            if lo < -0.5 or lo + length > width + 0.5 or y > height:
+                out.append(f"{label!r} at {x:.0f},{y:.0f} ({anchor}) in {width:.0f}")
+    return out
+
+
+def test_chart_labels_and_comments_stay_inside_the_picture() -> None:
+    """Long labels, the last edge of a histogram, a legend, a colour legend and a long comment: nothing is cut
+    off at the picture's edges (seen in nbconvert's HTML in chromium before these were made to fit)."""
+    from symphony_lab.pins.static import render_svg, svg_with_notes
+
+    rng = np.random.default_rng(2)
+    n = 500
+    df = pd.DataFrame({
+        "age": rng.integers(18, 90, n).astype(float),
+        "fare_in_euros_2024": rng.gamma(2.0, 15.0, n),
+        "household_income": rng.normal(5e4, 1e4, n),
+        "sex": rng.choice(["F", "M"], n),
+        "score": rng.normal(size=n),
+    })
+    X = df[["age", "score"]]
+    y = pd.Series(rng.choice(["benign", "malignant", "unclear after a second look"], n))
+    ns = {"df": df, "X": X, "y": y, "model": LogisticRegression(max_iter=300).fit(X, y),
+          "emb": pd.DataFrame(rng.normal(size=(300, 6))).assign(label=rng.choice(list("abcdefghijkl"), 300))}
+    views = [
+        ("distribution", ["df"], {"column": "fare_in_euros_2024", "bins": 25}),
+        ("distribution", ["df"], {"column": "household_income", "by": "sex"}),
+        ("confusion", ["model", "X", "y"], {}),
+        ("correlations", ["df"], {}),
+        ("embedding", ["emb"], {"color_by": "column", "color": "label"}),
+        ("embedding", ["emb"], {"color_by": "column", "color": "0"}),
+    ]
+    note = {"id": "a", "author": {"username": "ada", "name": "Ada"}, "created": "2026-11-27T19:20:03+00:00",
+            "text": "see " + "w" * 150 + " and a sentence long enough to wrap over more than one line of the picture",
+            "resolved": False, "replies": [{"id": "b", "author": {"username": "bo", "name": "Bo"}, "created": None, "text": "ok"}]}
+    for component, variables, params in views:
+        result = compute(ns, {"component": component, "variables": variables, "params": params, "state": {"filter": []}}, CatalogOptions())
+        assert "data" in result, result
+        spec = {"component": component, "variables": variables, "params": params}
+        svg = render_svg(spec, result["data"])
+        assert svg is not None, component
+        assert _extent_ok(svg) == [], (component, params, _extent_ok(svg))
+        assert _extent_ok(svg_with_notes(svg, [note])) == [], (component, "with a comment")
+    # The colour legend names what the colours mean.
+    categorical = render_svg({"component": "embedding", "variables": ["emb"], "params": {}},
+                             compute(ns, {"component": "embedding", "variables": ["emb"], "params": views[4][2], "state": {"filter": []}}, CatalogOptions())["data"])
+    assert ">other<" in categorical and categorical.count("<circle") >= 10

@@ -284,6 +284,12 @@ def _svg(width: int, height: int, body: list[str], label: str) -> str:
     )
 
 
+def _short(value: Any, limit: int) -> str:
+    """A label cut to ``limit`` characters, with an ellipsis when cut (escaped by the caller)."""
+    text = str(_text(value))
+    return text if len(text) <= limit else text[: max(1, limit - 1)] + "…"
+
+
 def _svg_distribution(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
     series = [s for s in data.get("series") or [] if isinstance(s, dict) and isinstance(s.get("counts"), list)]
     edges = data.get("edges") if isinstance(data.get("edges"), list) else None
@@ -293,10 +299,15 @@ def _svg_distribution(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
         return None
     totals = _series_totals(series, n)
     peak = max(totals) or 1.0
-    width, height, left, bottom, top = 480, 200, 44, 36, 10
-    plot_w, plot_h = width - left - 10, height - top - bottom
+    legend = len(series) > 1
+    width, height, left, right, bottom = 480, 200 + (18 if legend else 0), 44, 14, 36
+    top = 30 if legend else 12
+    plot_w, plot_h = width - left - right, height - top - bottom
     bar_w = plot_w / n
-    body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{RULE}"/>']
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{RULE}"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left + plot_w}" y2="{top}" stroke="#eeeeee" stroke-dasharray="3 3"/>',
+    ]
     base = [0.0] * n
     for k, s in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
@@ -314,28 +325,42 @@ def _svg_distribution(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
     body.append(f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" fill="{MUTED}">{_number(peak)}</text>')
     body.append(f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" fill="{MUTED}">0</text>')
     if edges:
-        for pos in (0, n):
+        # A few edges along the axis: the first, the last, and evenly between (never past the picture).
+        ticks = sorted({round(n * j / 4) for j in range(5)}) if n >= 4 else list(range(n + 1))
+        for pos in ticks:
             x = left + pos * bar_w
-            body.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{MUTED}">{_esc(_number(_num(edges[pos])))}</text>')
-    elif categories:
-        for i, cat in enumerate(categories[: min(n, 12)]):
+            anchor = "start" if pos == 0 else "end" if pos == n else "middle"
             body.append(
-                f'<text x="{left + (i + 0.5) * bar_w:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{MUTED}">{_esc(str(_text(cat))[:10])}</text>'
+                f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 3}" stroke="{RULE}"/>'
+                f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="{anchor}" fill="{MUTED}">{_esc(_number(_num(edges[pos])))}</text>'
+            )
+    elif categories:
+        shown = min(n, 12)
+        limit = max(3, int(bar_w // 6.5))
+        for i, cat in enumerate(categories[:shown]):
+            body.append(
+                f'<text x="{left + (i + 0.5) * bar_w:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{MUTED}">'
+                f"{_esc(_short(cat, limit))}<title>{_esc(cat)}</title></text>"
             )
     body.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="{INK}">{_esc(data.get("column"))}</text>')
-    if len(series) > 1:
+    if legend:
         for k, s in enumerate(series[:8]):
+            x = left + k * 72
             body.append(
-                f'<rect x="{left + 8 + k * 70}" y="{top}" width="9" height="9" fill="{PALETTE[k % len(PALETTE)]}"/>'
-                f'<text x="{left + 20 + k * 70}" y="{top + 8}" fill="{INK}">{_esc(str(_text(s.get("group")))[:9])}</text>'
+                f'<rect x="{x}" y="6" width="9" height="9" fill="{PALETTE[k % len(PALETTE)]}"/>'
+                f'<text x="{x + 13}" y="14" fill="{INK}">{_esc(_short(s.get("group"), 9))}</text>'
             )
     return _svg(width, height, body, summary_text(spec, data))
 
 
-def _heat(value: float, peak: float) -> str:
+def _heat(value: float, peak: float, rgb: tuple[int, int, int] = (21, 101, 192)) -> str:
     t = 0.0 if peak <= 0 else max(0.0, min(1.0, value / peak))
-    r, g, b = (int(255 + (c - 255) * t) for c in (21, 101, 192))
+    r, g, b = (int(255 + (c - 255) * t) for c in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+NEGATIVE = (216, 67, 21)  # a negative correlation: orange-red, a positive one blue
+CHAR_W = 6.4  # the width of a character of the 11px sans-serif these pictures use (generous)
 
 
 def _svg_matrix(
@@ -346,15 +371,29 @@ def _svg_matrix(
     if n == 0 or m == 0 or n > 40 or m > 40:
         return None
     cell = max(14, min(48, 360 // max(n, m)))
-    left, top = 90, 70
-    width, height = left + m * cell + 10, top + n * cell + 10
+    row_labels = [_short(r, 14) for r in rows[:n]]
+    col_labels = [_short(c, 14) for c in cols[:m]]
+    # Room for the labels: row labels on the left, column labels turned 45° above (and past the last column).
+    slant = max((len(c) for c in col_labels), default=1) * (CHAR_W + 0.6) * 0.71 + 6
+    axis = 16 if axes is not None else 0
+    left = int(axis + 8 + max((len(r) for r in row_labels), default=1) * CHAR_W)
+    top = int(axis + 10 + slant)
+    width, height = int(left + m * cell + max(10, slant - cell / 2)), top + n * cell + 10
     values = [[_num(v) for v in row] for row in matrix]
     peak = max((abs(v) for row in values for v in row if v is not None), default=1.0) or 1.0
     body = []
     for i, row in enumerate(values):
-        body.append(f'<text x="{left - 4}" y="{top + i * cell + cell / 2 + 4:.1f}" text-anchor="end" fill="{INK}">{_esc(str(_text(rows[i]))[:12])}</text>')
+        body.append(
+            f'<text x="{left - 4}" y="{top + i * cell + cell / 2 + 4:.1f}" text-anchor="end" fill="{INK}">'
+            f"{_esc(row_labels[i])}<title>{_esc(rows[i])}</title></text>"
+        )
         for j, v in enumerate(row):
-            fill = "#f5f5f5" if v is None else _heat(abs(v), peak) if signed or v >= 0 else _heat(0, peak)
+            if v is None:
+                fill = "#f5f5f5"
+            elif signed:
+                fill = _heat(abs(v), peak, NEGATIVE if v < 0 else (21, 101, 192))
+            else:
+                fill = _heat(max(v, 0.0), peak)
             body.append(
                 f'<rect x="{left + j * cell}" y="{top + i * cell}" width="{cell - 1}" height="{cell - 1}" fill="{fill}">'
                 f"<title>{_esc(rows[i])} / {_esc(cols[j])}: {_esc(_number(v))}</title></rect>"
@@ -364,7 +403,10 @@ def _svg_matrix(
                 body.append(f'<text x="{left + j * cell + cell / 2:.1f}" y="{top + i * cell + cell / 2 + 4:.1f}" text-anchor="middle" fill="{ink}">{_esc(_number(v, 2))}</text>')
     for j in range(m):
         x, y = left + j * cell + cell / 2, top - 6
-        body.append(f'<text x="{x:.1f}" y="{y}" transform="rotate(-45 {x:.1f} {y})" fill="{INK}">{_esc(str(_text(cols[j]))[:12])}</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{y}" transform="rotate(-45 {x:.1f} {y})" fill="{INK}">'
+            f"{_esc(col_labels[j])}<title>{_esc(cols[j])}</title></text>"
+        )
     if axes is not None:
         body.append(f'<text x="{left + m * cell / 2:.1f}" y="12" text-anchor="middle" fill="{MUTED}">{_esc(axes[1])}</text>')
         body.append(f'<text x="12" y="{top + n * cell / 2:.1f}" transform="rotate(-90 12 {top + n * cell / 2:.1f})" text-anchor="middle" fill="{MUTED}">{_esc(axes[0])}</text>')
@@ -391,15 +433,22 @@ def _svg_missing(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
     cols = [c for c in data.get("columns") or [] if isinstance(c, dict) and (_num(c.get("missing")) or 0) > 0][:20]
     if not cols:
         return None
-    width, row, left = 480, 18, 130
-    height = 14 + len(cols) * row
-    body = []
+    width, row, left, track = 480, 18, 130, 280
+    height = 30 + len(cols) * row
+    body = [
+        f'<text x="{left}" y="12" fill="{MUTED}">0%</text>',
+        f'<text x="{left + track}" y="12" text-anchor="end" fill="{MUTED}">100% missing</text>',
+    ]
     for i, c in enumerate(cols):
-        frac = _num(c.get("fraction")) or 0.0
-        y = 8 + i * row
-        body.append(f'<text x="{left - 6}" y="{y + 11}" text-anchor="end" fill="{INK}">{_esc(str(_text(c.get("name")))[:18])}</text>')
-        body.append(f'<rect x="{left}" y="{y}" width="{(width - left - 70) * frac:.1f}" height="{row - 5}" fill="{ACCENT}"/>')
-        body.append(f'<text x="{width - 64}" y="{y + 11}" fill="{MUTED}">{100 * frac:.1f}%</text>')
+        frac = max(0.0, min(1.0, _num(c.get("fraction")) or 0.0))
+        y = 20 + i * row
+        body.append(
+            f'<text x="{left - 6}" y="{y + 11}" text-anchor="end" fill="{INK}">{_esc(_short(c.get("name"), 18))}'
+            f'<title>{_esc(c.get("name"))}</title></text>'
+            f'<rect x="{left}" y="{y}" width="{track}" height="{row - 5}" fill="#eeeeee"/>'
+            f'<rect x="{left}" y="{y}" width="{max(track * frac, 1.0):.1f}" height="{row - 5}" fill="{ACCENT}"/>'
+            f'<text x="{left + track + 8}" y="{y + 11}" fill="{MUTED}">{100 * frac:.1f}% ({_number(_num(c.get("missing")))})</text>'
+        )
     return _svg(width, height, body, summary_text(spec, data))
 
 
@@ -436,6 +485,19 @@ def _svg_embedding(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
             codes = list(raw[:n]) if len(raw) >= n else None
         except ValueError:
             codes = None
+    color = data.get("color") if isinstance(data.get("color"), dict) else {}
+    continuous = color.get("kind") == "continuous"
+    categories = [c for c in color.get("categories") or [] if isinstance(c, dict)] if not continuous else []
+
+    def paint(code: int) -> str:
+        # The component's codes: categories 0..9 (most frequent first), 10 "other", 255 missing; or, for
+        # numbers, 0..254 from the 1st to the 99th percentile.
+        if code == MISSING_CODE:
+            return "#9e9e9e"
+        if continuous:
+            return _ramp(code / 254)
+        return CATEGORY_COLORS[code] if code < len(CATEGORY_COLORS) else "#616161"
+
     step = max(1, -(-n // 1000))  # at most 1,000 dots: a picture, not the data
     finite = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
     if not finite:
@@ -451,13 +513,44 @@ def _svg_embedding(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
         x, y = xs[i], ys[i]
         if not (math.isfinite(x) and math.isfinite(y)):
             continue
-        color = PALETTE[codes[i] % len(PALETTE)] if codes is not None else ACCENT
-        paths.setdefault(color, []).append(f"M{pad + (x - x0) * sx:.1f} {size - pad - (y - y0) * sy:.1f}h0")
-    body = [
-        f'<path d="{"".join(d)}" stroke="{color}" stroke-opacity="0.7" stroke-width="3.5" stroke-linecap="round" fill="none"/>'
-        for color, d in paths.items()
+        dot = paint(codes[i]) if codes is not None else ACCENT
+        paths.setdefault(dot, []).append(f"M{pad + (x - x0) * sx:.1f} {size - pad - (y - y0) * sy:.1f}h0")
+    body = [f'<rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="none" stroke="{RULE}"/>'] + [
+        f'<path d="{"".join(d)}" stroke="{dot}" stroke-opacity="0.7" stroke-width="3.5" stroke-linecap="round" fill="none"/>'
+        for dot, d in paths.items()
     ]
-    return _svg(size, size, body, summary_text(spec, data))
+    # The legend, right of the map: what the colours mean.
+    legend: list[tuple[str, str]] = []
+    if codes is not None and continuous:
+        legend = [(_ramp(1.0), f"{_number(_num(color.get('max')))} (high)"), (_ramp(0.5), ""), (_ramp(0.0), f"{_number(_num(color.get('min')))} (low)")]
+    elif codes is not None:
+        legend = [(CATEGORY_COLORS[k], _short(c.get("value"), 16)) for k, c in enumerate(categories[: len(CATEGORY_COLORS) - 1])]
+        if color.get("other"):
+            legend.append(("#616161", "other"))
+    if codes is not None and color.get("missing"):
+        legend.append(("#9e9e9e", "missing"))
+    width = size + (150 if legend else 0)
+    if legend:
+        body.append(f'<text x="{size + 12}" y="16" font-weight="600" fill="{INK}">{_esc(_short(color.get("name") or "", 20))}</text>')
+        for k, (fill, text) in enumerate(legend[:14]):
+            y = 26 + k * 16
+            body.append(f'<circle cx="{size + 17}" cy="{y + 5}" r="4" fill="{fill}"/><text x="{size + 27}" y="{y + 9}" fill="{INK}">{_esc(text)}</text>')
+    note = "sampled: " + _number(_num(data.get("rows"))) + " rows, " if data.get("sampled") else ""
+    body.append(f'<text x="{size - 6}" y="{size - 6}" text-anchor="end" fill="{MUTED}">{note}{_number(len(range(0, n, step)))} dots</text>')
+    return _svg(width, size, body, summary_text(spec, data))
+
+
+MISSING_CODE = 255
+#: ten categories (the embedding shows at most ten), then "other"
+CATEGORY_COLORS = PALETTE + ("#9e9d24", "#5d4037")
+
+
+def _ramp(t: float) -> str:
+    """A colour from light blue (0) to dark blue (1), for a number."""
+    t = max(0.0, min(1.0, t))
+    lo, hi = (179, 212, 252), (13, 47, 120)
+    r, g, b = (int(a + (c - a) * t) for a, c in zip(lo, hi))
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 _CHARTS: dict[str, Callable[[dict[str, Any], dict[str, Any]], str | None]] = {
@@ -511,7 +604,29 @@ def _rows_table(caption: str, headers: list[Any], rows: list[list[Any]]) -> str:
     return f'<table style="{_TABLE}"><caption style="text-align:left;color:{MUTED}">{_esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _data_html(data: dict[str, Any]) -> str:
+def _bins_table(data: dict[str, Any]) -> str:
+    """A distribution's counts as a table: one row per bin (or category), one column per group."""
+    series = [x for x in data.get("series") or [] if isinstance(x, dict) and isinstance(x.get("counts"), list)]
+    edges = data.get("edges") if isinstance(data.get("edges"), list) else None
+    categories = data.get("categories") if isinstance(data.get("categories"), list) else None
+    if not series:
+        return ""
+    if edges and len(edges) >= 2:
+        labels = [f"{_number(_num(edges[i]))} – {_number(_num(edges[i + 1]))}" for i in range(len(edges) - 1)]
+        head = str(data.get("column") or "bin")
+    elif categories:
+        labels = [_text(c) for c in categories]
+        head = str(data.get("column") or "value")
+    else:
+        return ""
+    groups = [str(_text(x.get("group"))) if x.get("group") is not None else "count" for x in series]
+    rows = [[label] + [(x["counts"][i] if i < len(x["counts"]) else None) for x in series] for i, label in enumerate(labels)]
+    table = _rows_table("counts", [head] + groups, rows)
+    more = len(rows) - MAX_TABLE_ROWS
+    return table + (f'<p style="color:{MUTED};margin:2px 0">… {more} more</p>' if more > 0 else "")
+
+
+def _data_html(data: dict[str, Any], component: str = "") -> str:
     facts = [
         (k, v) for k, v in data.items()
         if (v is None or isinstance(v, (int, float, str, bool))) and len(_text(v)) < 80
@@ -524,8 +639,10 @@ def _data_html(data: dict[str, Any]) -> str:
             + "</tbody></table>"
         )
     headers = data.get("columns") if isinstance(data.get("columns"), list) else None
+    if component == "distribution":
+        parts.append(_bins_table(data))
     for key, value in data.items():
-        if not isinstance(value, list) or not value:
+        if not isinstance(value, list) or not value or component == "distribution" and key in ("series", "edges", "categories"):
             continue
         if all(isinstance(v, dict) for v in value[:MAX_TABLE_ROWS]):
             parts.append(_records_table(key, value))
@@ -546,7 +663,7 @@ def render_html(
         x for x in (f"pinned by {_esc(who)}" if who else "", f"at {_esc(when)}" if when else "", f"symphony-lab {_esc((prov or {}).get('library_version'))}") if x
     )
     chart = render_svg(spec, data) or ""
-    body = _data_html(data) if isinstance(data, dict) and spec["component"] not in ("embedding",) else ""
+    body = _data_html(data, spec["component"]) if isinstance(data, dict) and spec["component"] not in ("embedding",) else ""
     return (
         f'<div class="symphony-lab-static" style="{FONT};color:{INK};background:#ffffff;border:1px solid {RULE};'
         f'border-radius:4px;padding:8px 12px;max-width:760px;overflow:auto">'
@@ -656,7 +773,9 @@ def svg_with_notes(svg: str, threads: Any) -> str:
         return svg
     chart_w, chart_h = int(size.group(1)), int(size.group(2))
     width = max(chart_w, 480)
-    chars = max(40, (width - 24) // 6)
+    def chars(indent: int) -> int:
+        return max(20, int((width - indent - 12) / CHAR_W))
+
     lines: list[tuple[str, str, int]] = [(f"Comments ({len(notes)})", "title", 8)]
     for thread in notes:
         for note, indent in [(thread, 8)] + [(r, 24) for r in _replies(thread)]:
@@ -664,7 +783,7 @@ def svg_with_notes(svg: str, threads: Any) -> str:
             if indent == 8 and thread.get("resolved"):
                 head += " · resolved"
             lines.append((head, "head", indent))
-            lines.extend((part, "text", indent) for part in _wrap(note["text"], chars - indent // 6))
+            lines.extend((part, "text", indent) for part in _wrap(note["text"], chars(indent)))
     if len(lines) > MAX_SVG_NOTE_LINES:
         lines = lines[: MAX_SVG_NOTE_LINES - 1] + [("… more in the notebook (cell metadata symphony_lab.pin)", "head", 8)]
     step, top = 15, chart_h + 14
