@@ -524,7 +524,7 @@ def _svg_embedding(spec: dict[str, Any], data: dict[str, Any]) -> str | None:
     if codes is not None and continuous:
         legend = [(_ramp(1.0), f"{_number(_num(color.get('max')))} (high)"), (_ramp(0.5), ""), (_ramp(0.0), f"{_number(_num(color.get('min')))} (low)")]
     elif codes is not None:
-        legend = [(CATEGORY_COLORS[k], _short(c.get("value"), 16)) for k, c in enumerate(categories[: len(CATEGORY_COLORS) - 1])]
+        legend = [(CATEGORY_COLORS[k], _short(c.get("value"), 16)) for k, c in enumerate(categories[: len(CATEGORY_COLORS)])]
         if color.get("other"):
             legend.append(("#616161", "other"))
     if codes is not None and color.get("missing"):
