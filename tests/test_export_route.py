@@ -173,6 +173,15 @@ async def test_the_route_refuses_names_that_are_not_variable_names(people_kernel
     # The kernel still holds what it held; the good request works.
     assert "offline" in _embedded(await _export(jp_fetch, good))
 
+    # Data made up to make the kernel work (200,000 categories, 32 filters of 1,000 values): bounded.
+    city = await _view(jp_fetch, kernel_id, SPECS[1])
+    city["data"] = {**city["data"], "categories": [f"c{i}" for i in range(200_000)]}
+    city["state"] = {"filter": [{"column": f"x{j}", "op": "in", "values": [f"v{j}-{i}" for i in range(1000)]}
+                                for j in range(32)]}
+    offline = _embedded(await _export(jp_fetch, _body(kernel_id, [city])))["offline"]
+    (frame,) = offline["frames"]
+    assert len(_field(frame, "city", "categories")["categories"]) == 256
+
 
 async def test_busy_kernel_409_and_kernels_that_cannot_encode_say_why(people_kernel, jp_fetch, jp_serverapp, wait_catalog):
     kernel_id, client = await people_kernel()

@@ -111,11 +111,13 @@ def _add_edges(needs: _Needs, column: str, kind: str, labels: Sequence[Any]) -> 
 
 def _add_categories(needs: _Needs, column: str, values: Sequence[Any], fill: int) -> None:
     cats = needs.cats(column, fill)
+    seen = set(cats)  # values of "in" clauses can be many (32 clauses of 1,000): no list scans
     for v in values:
         if v is None:
             continue
         text = "True" if v is True else "False" if v is False else str(v)
-        if text not in cats:
+        if text not in seen:
+            seen.add(text)
             cats.append(text)
 
 
@@ -454,6 +456,7 @@ def codes_for_request(namespace: dict[str, Any], request: dict[str, Any]) -> dic
     Names are looked up in the namespace (never evaluated); a view whose variable is gone, changed or
     cannot be encoded gets a reason, as in ``export()``. A request of the wrong shape gets an error."""
     from .bundle import PinError, check_spec, jsonable
+    from .export import offline_hints
 
     views = request.get("views")
     if not isinstance(views, list) or not 1 <= len(views) <= MAX_REQUEST_VIEWS:
@@ -474,5 +477,7 @@ def codes_for_request(namespace: dict[str, Any], request: dict[str, Any]) -> dic
             isinstance(fingerprints, list) and all(f is None or isinstance(f, str) for f in fingerprints)
         ):
             return {"error": f"view {i}: fingerprints must be a list of strings", "error_kind": "params"}
-        payloads.append({"spec": spec, "data": view["data"], "fingerprints": fingerprints})
+        # Only what codes are made from, bounded (the server sends no more; a request is data, checked here too).
+        data = offline_hints(spec["component"], view["data"])
+        payloads.append({"spec": spec, "data": data, "fingerprints": fingerprints})
     return {"offline": jsonable(build_offline(payloads, [namespace] * len(payloads), budget))}

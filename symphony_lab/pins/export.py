@@ -126,16 +126,27 @@ def render_page(
 # -- the export route (the panel's Export button): the server asks the kernel for the codes ---------------
 
 
+#: bounds of what a view's hints may hold (a distribution has at most 200 bins and shows 30 categories, a
+#: summary at most a few top values): a request of more is cut, never a reason for the kernel to loop
+MAX_HINT_EDGES = 1024
+MAX_HINT_CATEGORIES = 256
+MAX_HINT_COLUMNS = 500
+
+
+def _list(value: Any, limit: int) -> list[Any]:
+    return value[:limit] if isinstance(value, list) else []
+
+
 def _hint_columns(columns: Any) -> list[dict[str, Any]]:
     out = []
-    for col in columns if isinstance(columns, list) else []:
+    for col in _list(columns, MAX_HINT_COLUMNS):
         if not isinstance(col, dict):
             continue
         hint: dict[str, Any] = {"name": col.get("name"), "kind": col.get("kind")}
         if isinstance(col.get("histogram"), dict):
-            hint["histogram"] = {"edges": col["histogram"].get("edges")}
+            hint["histogram"] = {"edges": _list(col["histogram"].get("edges"), MAX_HINT_EDGES)}
         if isinstance(col.get("top"), list):
-            hint["top"] = [{"value": t.get("value")} for t in col["top"] if isinstance(t, dict)]
+            hint["top"] = [{"value": t.get("value")} for t in _list(col["top"], MAX_HINT_CATEGORIES) if isinstance(t, dict)]
         out.append(hint)
     return out
 
@@ -147,16 +158,15 @@ def offline_hints(component: str, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         return {}
     if component == "distribution":
-        series = data.get("series") if isinstance(data.get("series"), list) else []
         return {
-            "column": data.get("column"), "kind": data.get("kind"), "edges": data.get("edges"),
-            "categories": data.get("categories"), "by": data.get("by"),
-            "series": [{"group": s.get("group")} for s in series if isinstance(s, dict)],
+            "column": data.get("column"), "kind": data.get("kind"), "edges": _list(data.get("edges"), MAX_HINT_EDGES),
+            "categories": _list(data.get("categories"), MAX_HINT_CATEGORIES), "by": data.get("by"),
+            "series": [{"group": s.get("group")} for s in _list(data.get("series"), MAX_HINT_CATEGORIES) if isinstance(s, dict)],
         }
     if component == "summary":
         return {"columns": _hint_columns(data.get("columns"))}
     if component == "missing":
-        return {"columns": [{"name": c.get("name")} for c in data.get("columns") or [] if isinstance(c, dict)]}
+        return {"columns": [{"name": c.get("name")} for c in _list(data.get("columns"), MAX_HINT_COLUMNS) if isinstance(c, dict)]}
     return {}
 
 
