@@ -44,9 +44,12 @@ async def _view(jp_fetch: Any, kernel_id: str, spec: dict[str, Any], state: dict
     return json.loads(response.body)
 
 
-async def _export(jp_fetch: Any, body: Any) -> str:
+async def _export(jp_fetch: Any, body: Any, offline: str | None = None) -> str:
+    """The page; ``offline``: what the X-Symphony-Lab-Offline header must say (``codes`` or ``none``)."""
     response = await jp_fetch("symphony-lab", "api", "pins", "export", method="POST", body=json.dumps(body))
     assert response.headers["Content-Type"].startswith("text/html")
+    if offline is not None:
+        assert response.headers["X-Symphony-Lab-Offline"] == offline
     return response.body.decode()
 
 
@@ -93,7 +96,7 @@ async def test_the_route_page_carries_codes_that_filter_as_the_kernel_does(peopl
     kernel_id, client = await people_kernel()
     views = [await _view(jp_fetch, kernel_id, spec) for spec in SPECS]
     before = len(client.iopub)
-    embedded = _embedded(await _export(jp_fetch, _body(kernel_id, views)))
+    embedded = _embedded(await _export(jp_fetch, _body(kernel_id, views), offline="codes"))
 
     # The page embeds exactly the panel's data, and the codes of the views' frame (all rows: under budget).
     assert [v["data"] for v in embedded["views"]] == [v["data"] for v in views]
@@ -214,7 +217,7 @@ async def test_busy_kernel_409_and_kernels_that_cannot_encode_say_why(people_ker
 
     # The kernel shut down: the page says that no codes could be embedded, and why.
     await jp_serverapp.kernel_manager.shutdown_kernel(kernel_id, now=True)
-    page = await _export(jp_fetch, body)
+    page = await _export(jp_fetch, body, offline="none")
     offline = _embedded(page)["offline"]
     assert offline["frames"] == [] and offline["reason"] == "the kernel is not running any more"
     assert "No codes of the rows were embedded: the kernel is not running any more." in page

@@ -45,7 +45,7 @@ async function exportViews(
   views: ReadonlyArray<IBoardView>,
   title: string,
   kernelId: string | null
-): Promise<string> {
+): Promise<{ name: string; offline: boolean }> {
   const url = URLExt.join(settings.baseUrl, 'symphony-lab', 'api', 'pins', 'export');
   const body = {
     title,
@@ -82,7 +82,8 @@ async function exportViews(
   link.click();
   link.remove();
   window.setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  return name;
+  // Whether the kernel could encode the views' frames (the page's header says why not).
+  return { name, offline: response.headers.get('X-Symphony-Lab-Offline') === 'codes' };
 }
 
 export const pinsPlugin: JupyterFrontEndPlugin<ISymphonyPins> = {
@@ -148,10 +149,19 @@ export const pinsPlugin: JupyterFrontEndPlugin<ISymphonyPins> = {
         ? trans.__('Symphony board of %1', notebook)
         : trans.__('Symphony board');
       exportViews(settings, views, title, catalogs.board.kernelId)
-        .then(name =>
-          Notification.success(trans.__('Exported the board as %1.', name), {
-            autoClose: 4000
-          })
+        .then(({ name, offline }) =>
+          offline
+            ? Notification.success(
+                trans.__('Exported the board as %1; it filters offline.', name),
+                { autoClose: 4000 }
+              )
+            : Notification.warning(
+                trans.__(
+                  'Exported the board as %1; its views are not filtered offline (the page says why).',
+                  name
+                ),
+                { autoClose: 8000 }
+              )
         )
         .catch(reason =>
           Notification.error(

@@ -129,6 +129,9 @@ class ExportHandler(_PinsHandler):
         except (PinError, ExportError) as exc:
             raise web.HTTPError(400, str(exc)) from None
         self.set_header("Content-Disposition", 'attachment; filename="symphony-board.html"')
+        # Whether the page filters offline (codes of at least one view's frame), for the panel to say so.
+        coded = bool(offline and any(v.get("frame") is not None for v in offline.get("views") or []))
+        self.set_header("X-Symphony-Lab-Offline", "codes" if coded else "none")
         self.finish(page, set_content_type="text/html; charset=utf-8")
 
     async def offline(

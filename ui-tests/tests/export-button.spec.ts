@@ -82,6 +82,7 @@ test('the Export button downloads a page that filters offline as the kernel does
   const downloading = page.waitForEvent('download');
   await panel(page).locator('.jp-SymphonyBoard-export').click();
   const download = await downloading;
+  await expect(page.getByText('it filters offline', { exact: false }).first()).toBeVisible();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const target = path.join(SCREENSHOTS, 'exported-button.html');
   await download.saveAs(target);
