@@ -309,7 +309,16 @@ export class CollabController implements IDisposable {
   /** Someone came, left, looked elsewhere or moved a brush. */
   private _onPresence(): void {
     this._updateRemoteBrushes();
-    this._changed.emit(undefined);
+    // A moving brush (up to 20 updates a second per person) redraws only
+    // the views it is on (board.brushing); the rest when who is here or
+    // where they look changes.
+    const peers = JSON.stringify(
+      this._presence?.peers().map(({ brush, ...peer }) => peer) ?? []
+    );
+    if (peers !== this._peers) {
+      this._peers = peers;
+      this._changed.emit(undefined);
+    }
   }
 
   /** The others' brushes in progress, on this board's views. */
@@ -364,6 +373,7 @@ export class CollabController implements IDisposable {
     this._binding = null;
     this._presence?.dispose();
     this._presence = null;
+    this._peers = '';
     this._board.brushing.setRemote([]);
     if (this._session) {
       this._session.doc.changed.disconnect(this._onDocChanged, this);
@@ -384,6 +394,8 @@ export class CollabController implements IDisposable {
   private _threadsOf: ReadonlyArray<IAnnotation> | null = null;
   private _threads: IThread[] = [];
   private _opening: string | null = null;
+  /** Who is here and where they look, as last told (see _onPresence). */
+  private _peers = '';
   /** Whether the next binding merges this board into the document (see _open). */
   private _merge = false;
   /** A notebook without a board file yet. */
