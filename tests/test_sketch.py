@@ -79,3 +79,26 @@ def test_summary_marks_estimated_distinct_counts() -> None:
     assert "distinct_approx" not in score
     kept = df[(df["age"] >= 18) & (df["age"] <= 30)]
     assert score["distinct"] == kept["score"].nunique()
+
+
+def test_profile_estimates_only_where_no_finding_depends_on_it() -> None:
+    from symphony_lab.kernel.profile import profile_frame
+
+    rows = 300_000
+    df = pd.DataFrame(
+        {
+            "score": RNG.random(rows),  # floats: never an identifier, estimated
+            "user_id": np.arange(rows),  # integers, unique: an identifier, counted exactly
+            "code": np.r_[np.arange(rows - 3_000), np.zeros(3_000, dtype=int)],  # 99.0 % unique: exact
+            "price": RNG.integers(0, 10**9, rows).astype(float),  # integral floats: could be an id, and is near
+        }
+    )
+    columns = {c["name"]: c for c in profile_frame(df, max_rows=rows, hash_max_rows=0)["columns"]}
+    assert columns["score"].get("distinct_approx") is True
+    assert abs(columns["score"]["distinct"] - rows) <= 4 * RELATIVE_ERROR * rows
+    assert not columns["score"]["id_like"]
+    for name in ("user_id", "code", "price"):
+        assert "distinct_approx" not in columns[name], name
+        assert columns[name]["distinct"] == df[name].nunique(), name
+    assert columns["user_id"]["id_like"]
+    assert columns["code"]["distinct"] == rows - 3_000 and columns["code"]["id_like"]  # exactly 99 %

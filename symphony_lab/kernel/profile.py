@@ -20,12 +20,37 @@ from .safe import safe_label
 LABEL_NAMES = {"target", "label", "labels", "y", "class", "outcome", "diagnosis", "species", "churn"}
 
 
+def _distinct(col: pd.Series, kind: str, present: int, thresholds: tuple[float, ...]) -> tuple[int, bool]:
+    """(distinct values, exact?) of a column. Large numeric columns of many values are estimated
+    (kernel/sketch.py, within about 1 %) unless the estimate is near a share of the values a finding
+    depends on (``thresholds``), where the count is made exactly."""
+    from .sketch import RELATIVE_ERROR, distinct_count
+
+    if kind in ("numeric", "datetime", "boolean") and isinstance(col.dtype, np.dtype):
+        count, exact = distinct_count(col.dropna().to_numpy())
+        if exact or not present:
+            return count, True
+        if all(abs(count / present - share) > 4 * RELATIVE_ERROR for share in thresholds):
+            return count, False
+    return int(col.nunique(dropna=True)), True
+
+
 def _column_profile(name: str, col: pd.Series, n: int) -> dict[str, Any]:
     kind = column_kind(col)
     missing = int(col.isna().sum())
     present = n - missing
+    lowered = name.lower()
+    named_id = lowered == "id" or lowered.endswith(("_id", " id", "uuid")) or lowered.startswith("id_")
+    integral = kind == "numeric" and (
+        pd.api.types.is_integer_dtype(col.dtype)
+        or (present > 0 and bool(np.all(np.mod(col.dropna().to_numpy(dtype=float), 1) == 0)))
+    )
+    # Only integral and text columns can be identifiers: their unique share must be exact near 90 / 99 %.
+    thresholds = ((0.99, 0.9) if named_id else (0.99,)) if (integral or kind == "text") else ()
+    exact = True
     try:
-        distinct = int(col.nunique(dropna=True))
+        distinct: int | None
+        distinct, exact = _distinct(col, kind, present, thresholds)
     except TypeError:  # unhashable values (lists, dicts) in an object column
         distinct = None
     info: dict[str, Any] = {
@@ -36,12 +61,8 @@ def _column_profile(name: str, col: pd.Series, n: int) -> dict[str, Any]:
         "missing_fraction": missing / n if n else 0.0,
         "distinct": distinct,
     }
-    integral = kind == "numeric" and (
-        pd.api.types.is_integer_dtype(col.dtype)
-        or (present > 0 and bool(np.all(np.mod(col.dropna().to_numpy(dtype=float), 1) == 0)))
-    )
-    lowered = name.lower()
-    named_id = lowered == "id" or lowered.endswith(("_id", " id", "uuid")) or lowered.startswith("id_")
+    if not exact:
+        info["distinct_approx"] = True
     unique_share = distinct / present if distinct is not None and present else 0.0
     info["id_like"] = bool(
         present >= 50
