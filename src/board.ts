@@ -872,7 +872,13 @@ export class BoardModel implements IBoardModel {
       }
     }
     const requestStale = (): void => {
-      for (const view of this._views) {
+      // Cheapest first (by the kernel time of each view's last answer): the
+      // kernel runs one request at a time, so a slow view (a map of a
+      // million points, outliers) asked for first would hold up every other.
+      const byCost = [...this._views].sort(
+        (a, b) => (a.result?.elapsed_ms ?? 0) - (b.result?.elapsed_ms ?? 0)
+      );
+      for (const view of byCost) {
         if (
           view.status !== 'missing' &&
           (view.state === null ||

@@ -274,6 +274,24 @@ describe('BoardModel', () => {
       ]);
     });
 
+    it('asks for the cheapest views first after a change', async () => {
+      board.open(summary);
+      board.open(missing);
+      const slow = server.calls[0];
+      slow.resolve(
+        viewResult(slow.request, { rows: 1 }, { state: slow.request.state as any, elapsed_ms: 900 })
+      );
+      const fast = server.calls[1];
+      fast.resolve(
+        viewResult(fast.request, { rows: 1 }, { state: fast.request.state as any, elapsed_ms: 4 })
+      );
+      await flush();
+      jest.advanceTimersByTime(1000);
+      board.setClause({ column: 'age', op: 'range', min: 1, max: 2 });
+      // The kernel runs one request at a time: the 4 ms view goes before the 900 ms one.
+      expect(server.calls.slice(2).map(c => c.request.component)).toEqual(['missing', 'summary']);
+    });
+
     it('ignores a stale answer', async () => {
       board.open(summary);
       const first = server.calls[0];
