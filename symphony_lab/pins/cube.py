@@ -254,10 +254,30 @@ def _bins_codes(series: pd.Series, kind: str, positions: np.ndarray) -> tuple[np
     return codes, 2 * len(positions) + 1
 
 
-def _category_codes(series: pd.Series, categories: list[str]) -> np.ndarray:
-    text = series.astype("string")
-    positions = pd.Categorical(text, categories=categories).codes.astype(np.int64)
-    return np.where(text.isna().to_numpy(), 0, np.where(positions < 0, 1, positions + 2))
+def _texts(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's value as text (the text ``astype("string")`` gives, which the kernel's "in" clauses compare),
+    as a code (-1 missing) into the distinct texts, without converting every row: the values are factorized
+    as they are (categoricals through their codes) and only the distinct ones are read as text."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy(dtype=np.int64)
+        uniques: Any = series.cat.categories
+    else:
+        raw, uniques = pd.factorize(series, use_na_sentinel=True)
+        codes = np.asarray(raw, dtype=np.int64)
+    names = pd.Index(uniques).astype("string")
+    merged, firsts = pd.factorize(names, use_na_sentinel=True)
+    merged = np.asarray(merged, dtype=np.int64)
+    if len(firsts) != len(names) or (merged < 0).any():  # two values read alike (1 and "1"), or as missing
+        codes = np.append(merged, -1)[codes]  # -1 stays -1
+    return codes, [str(v) for v in firsts]
+
+
+def _category_codes(texts: tuple[np.ndarray, list[str]], categories: list[str]) -> np.ndarray:
+    """0 missing, 1 another value, 2 + i the i-th category (``texts``: ``_texts`` of the column)."""
+    codes, names = texts
+    position = {c: i for i, c in enumerate(categories)}
+    lookup = np.array([2 + position[t] if t in position else 1 for t in names] + [0], dtype=np.int64)
+    return lookup[codes]  # -1 (missing) takes the last entry, 0
 
 
 def _pack(codes: np.ndarray, top: int) -> tuple[str, str]:
@@ -292,18 +312,20 @@ class _Frame:
         for column, shown in self.needs.categories.items():
             if column not in labels:
                 continue
-            series = df[labels[column]]
-            text = series.astype("string")
-            counts = text.value_counts(dropna=True)
+            texts = _texts(df[labels[column]])
+            counts = np.bincount(texts[0][texts[0] >= 0], minlength=len(texts[1]))
             cats = list(shown)
+            taken = set(cats)
             limit = max(self.needs.fill.get(column, FILTER_CATEGORIES), len(shown))
-            for value in counts.index:
-                if len(cats) >= limit:
+            for j in np.argsort(-counts, kind="stable"):  # the most common first (ties: first seen)
+                if len(cats) >= limit or counts[j] == 0:
                     break
-                if str(value) not in cats:
-                    cats.append(str(value))
-            other = int(len(counts) - sum(1 for c in cats if c in counts.index))
-            codes = _category_codes(series, cats)
+                if texts[1][j] not in taken:
+                    taken.add(texts[1][j])
+                    cats.append(texts[1][j])
+            present = {t for t, n in zip(texts[1], counts) if n > 0}
+            other = len(present) - sum(1 for c in cats if c in present)
+            codes = _category_codes(texts, cats)
             self.fields.append(
                 ({"column": column, "type": "categories", "kind": _kind(df, column), "categories": cats, "other": other},
                  codes, len(cats) + 1)
