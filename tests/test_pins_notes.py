@@ -86,10 +86,11 @@ async def test_pin_records_the_views_and_the_boards_threads(jp_fetch, jp_root_di
     assert bundle[MIME_TYPE]["annotations"] == threads
     text = bundle["text/plain"]
     assert text.startswith("Distribution of age in df (12 rows)")
-    assert "Comments (2):" in text and "Bins look off <script>" in text and "↳" in text and "(resolved)" in text
+    assert "Comments (2):" in text and "Bins look off <script>" in text and "↳" in text
+    assert "(on the board) (resolved): Review before Friday" in text and text.count("(on the board)") == 1
     page = bundle["text/html"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page and "<img" not in page
-    assert "Agreed, 7 is a duplicate." in page and "Review before Friday" in page
+    assert "Agreed, 7 is a duplicate." in page and "Review before Friday" in page and page.count("on the board") == 1
     svg = bundle["image/svg+xml"]
     root = ET.fromstring(svg)  # well-formed: every comment escaped
     texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]

@@ -5,7 +5,7 @@
  *
  * DOM hooks:
  *   .jp-SymphonyPinNotes                      the threads
- *     .jp-SymphonyPinNotes-thread[data-resolved]
+ *     .jp-SymphonyPinNotes-thread[data-resolved][data-target=view|board]
  *       .jp-SymphonyPinNotes-note[data-author]  one annotation (.jp-SymphonyPinNotes-reply for replies)
  */
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -27,6 +27,8 @@ function Note(props: {
   note: IPinNote;
   reply: boolean;
   resolved?: boolean;
+  /** A thread about the whole board ("Pin board"), not about this view. */
+  onBoard?: boolean;
   rendermime: IRenderMimeRegistry | null;
   trans: TranslationBundle;
 }): JSX.Element {
@@ -40,6 +42,9 @@ function Note(props: {
       <div className="jp-SymphonyPinNotes-meta">
         <span className="jp-SymphonyPinNotes-author">{name}</span>
         {note.created ? <span> · {when(note.created)}</span> : null}
+        {props.onBoard ? (
+          <span className="jp-SymphonyPinNotes-target"> · {trans.__('on the board')}</span>
+        ) : null}
         {props.resolved ? (
           <span className="jp-SymphonyPinNotes-resolved"> · {trans.__('resolved')}</span>
         ) : null}
@@ -76,11 +81,13 @@ export function PinnedNotes(props: {
           key={thread.id}
           className="jp-SymphonyPinNotes-thread"
           data-resolved={thread.resolved ? 'true' : 'false'}
+          data-target={thread.target.kind}
         >
           <Note
             note={thread}
             reply={false}
             resolved={thread.resolved}
+            onBoard={thread.target.kind === 'board'}
             rendermime={rendermime}
             trans={trans}
           />

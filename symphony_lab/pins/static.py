@@ -694,6 +694,12 @@ def _replies(thread: dict[str, Any]) -> list[dict[str, Any]]:
     return _notes(thread.get("replies"))
 
 
+def _on_board(thread: dict[str, Any]) -> bool:
+    """A thread about the whole board (recorded by "Pin board"), not about this view."""
+    target = thread.get("target")
+    return isinstance(target, dict) and target.get("kind") == "board"
+
+
 def notes_text(threads: Any) -> str:
     """The threads as plain text, for ``text/plain``: one line per annotation, replies indented; empty when none."""
     notes = _notes(threads)
@@ -702,6 +708,8 @@ def notes_text(threads: Any) -> str:
     lines = [f"Comments ({len(notes)}):"]
     for thread in notes:
         head = f"- {_who(thread)}" + (f", {_when(thread.get('created'))}" if thread.get("created") else "")
+        if _on_board(thread):
+            head += " (on the board)"
         if thread.get("resolved"):
             head += " (resolved)"
         lines.append(f"{head}: " + thread["text"].strip().replace("\n", "\n    "))
@@ -720,6 +728,8 @@ def render_notes_html(threads: Any) -> str:
     def one(note: dict[str, Any], reply: bool) -> str:
         when = _when(note.get("created"))
         resolved = ' · <span style="color:#2e7d32">resolved</span>' if not reply and note.get("resolved") else ""
+        if not reply and _on_board(note):
+            resolved = " · on the board" + resolved
         return (
             f'<div style="margin:{"2px 0 2px 16px" if reply else "6px 0 2px 0"}">'
             f'<div style="color:{MUTED};font-size:11px"><b style="color:{INK}">{_esc(_who(note))}</b>'
@@ -780,6 +790,8 @@ def svg_with_notes(svg: str, threads: Any) -> str:
     for thread in notes:
         for note, indent in [(thread, 8)] + [(r, 24) for r in _replies(thread)]:
             head = _who(note) + (f" · {_when(note.get('created'))}" if note.get("created") else "")
+            if indent == 8 and _on_board(thread):
+                head += " · on the board"
             if indent == 8 and thread.get("resolved"):
                 head += " · resolved"
             lines.append((head, "head", indent))

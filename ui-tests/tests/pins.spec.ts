@@ -366,11 +366,23 @@ test.describe('Pins', () => {
       timeout: PANEL_TIMEOUT
     });
 
+    // A note on the whole board (the board's own thread, not a view's).
+    await panel(page).locator('.jp-SymphonyCollab-notesToggle').click();
+    const notes = panel(page).locator('.jp-SymphonyCollab-notes');
+    await notes.locator('.jp-SymphonyNote-input').last().fill('Board reviewed with _the team_');
+    await notes.locator('.jp-SymphonyNote-submit').last().click();
+    await expect(notes.locator('.jp-SymphonyNote')).toHaveCount(1, { timeout: PANEL_TIMEOUT });
+
     // Pin board: one cell per view, in the board's order, below the active cell.
     await panel(page).locator('.jp-SymphonyBoard-pin').click();
     await expect(page.locator('.jp-Cell .jp-SymphonyPin')).toHaveCount(2, { timeout: PANEL_TIMEOUT });
     await expect(page.locator('.jp-Cell').nth(1)).toContainText('symphony_lab.show(people, "summary")');
     await expect(page.locator('.jp-Cell').nth(2)).toContainText('symphony_lab.show(people, "distribution"');
+    // The board's thread goes with the first pinned view, said to be on the board; not with the others.
+    const boardThread = page.locator('.jp-Cell').nth(1).locator('.jp-SymphonyPinNotes-thread[data-target="board"]');
+    await expect(boardThread).toContainText('on the board');
+    await expect(boardThread.locator('.jp-SymphonyNote-text em')).toHaveText('the team');
+    await expect(page.locator('.jp-Cell').nth(2).locator('.jp-SymphonyPinNotes')).toHaveCount(0);
 
     const downloading = page.waitForEvent('download');
     await panel(page).locator('.jp-SymphonyBoard-export').click();
