@@ -73,3 +73,45 @@ def test_a_filtered_table_page_is_the_page_of_the_filtered_frame(params):
     else:
         expected = filtered.iloc[start : start + checked["page_size"]]
         assert got["index"] == [int(i) for i in expected.index]
+
+
+def test_value_filters_on_booleans_numbers_and_mixed_objects_match_text_comparison() -> None:
+    rng = np.random.default_rng(9)
+    n = 20_000
+    df = pd.DataFrame({
+        "flag": rng.random(n) < 0.3,
+        "level": rng.integers(0, 5, n),
+        "mixed": pd.Series(rng.choice([1, "1", 2.5, None], n), dtype=object),
+        "maybe": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
+    })
+    for column, values in (("flag", ["True"]), ("level", ["3", "4"]), ("mixed", ["1", None]), ("maybe", ["False", None])):
+        mask = filter_mask(df, {"filter": [{"column": column, "op": "in", "values": values}]})
+        text = df[column].astype("string")
+        expected = text.isin([v for v in values if v is not None]).to_numpy(dtype=bool, na_value=False).copy()
+        if None in values:
+            expected |= df[column].isna().to_numpy()
+        assert (mask == expected).all(), column
+
+
+def test_large_frames_share_one_mask_per_state_until_the_fingerprint_changes() -> None:
+    import symphony_lab.kernel.frames as frames
+
+    n = frames._MASK_CACHE_ROWS
+    df = pd.DataFrame({"age": np.arange(n) % 90, "x": np.zeros(n)})
+    version = {"v": 1}
+    state = {"filter": [{"column": "age", "op": "range", "min": 20, "max": 40}], "_fingerprint": lambda _: f"fp{version['v']}"}
+    first = filter_mask(df, state)
+    assert first is not None and not first.flags.writeable  # shared, so read-only
+    assert filter_mask(df, dict(state)) is first  # the next view of the same board state
+    other = filter_mask(df, {**state, "filter": [{"column": "age", "op": "range", "min": 50}]})
+    assert other is not first and int(other.sum()) == int(((np.arange(n) % 90) >= 50).sum())
+    df.loc[df["age"] == 30, "age"] = 99  # changed in place: the catalog's fingerprint changes with it
+    version["v"] = 2
+    again = filter_mask(df, state)
+    assert again is not first
+    assert int(again.sum()) == int(((df["age"] >= 20) & (df["age"] <= 40)).sum())
+    # Small frames and states without a fingerprint are never cached.
+    small = df.head(1000)
+    assert filter_mask(small, state) is not filter_mask(small, state)
+    no_fp = {"filter": state["filter"]}
+    assert filter_mask(df, no_fp) is not filter_mask(df, no_fp)

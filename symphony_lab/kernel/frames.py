@@ -6,8 +6,10 @@ caller through ``max_rows``: larger frames are sampled with a fixed seed, and re
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -482,12 +484,53 @@ def apply_filter(df: pd.DataFrame, state: dict[str, Any] | None) -> pd.DataFrame
     return df if mask is None else df[mask]
 
 
+_MASK_CACHE_ROWS = 1_000_000  # frames from this size keep their last masks (a brush recomputes every view)
+_mask_cache: list[tuple[Any, Any, np.ndarray]] = []  # (key, weak reference to the frame, mask), newest last
+
+
 def filter_mask(df: pd.DataFrame, state: dict[str, Any] | None) -> np.ndarray | None:
-    """The boolean mask of ``apply_filter``, or None when the state keeps every row."""
+    """The boolean mask of ``apply_filter``, or None when the state keeps every row.
+
+    On large frames the last two masks are kept, keyed by the frame (identity and the catalog's
+    fingerprint, ``state["_fingerprint"]``), the clauses and the selection: the views of one board state
+    (a Summary, a Table, a map) ask for the same mask in turn. The server's cache of views already trusts
+    the same fingerprint, so a mask is never older than a view it would serve."""
     clauses = (state or {}).get("filter") or []
     selected = (state or {}).get("_selected")
     if not clauses and selected is None:
         return None
+    key = _mask_key(df, state, clauses, selected)
+    if key is not None:
+        for cached_key, ref, cached in _mask_cache:
+            if cached_key == key and ref() is df:
+                return cached
+    mask = _compute_mask(df, clauses, selected)
+    if key is not None:
+        try:
+            ref = weakref.ref(df)
+        except TypeError:
+            return mask
+        mask.setflags(write=False)  # shared between views: nobody may change it in place
+        _mask_cache.append((key, ref, mask))
+        del _mask_cache[:-2]
+    return mask
+
+
+def _mask_key(df: pd.DataFrame, state: dict[str, Any] | None, clauses: list[Any], selected: Any) -> Any:
+    fingerprint_of = (state or {}).get("_fingerprint")
+    if len(df) < _MASK_CACHE_ROWS or not callable(fingerprint_of):
+        return None
+    try:
+        fingerprint = fingerprint_of(df)
+        text = json.dumps(clauses, sort_keys=True, default=str)
+    except Exception:
+        return None
+    if fingerprint is None:
+        return None
+    return (id(df), fingerprint, text, id(selected) if selected is not None else None)
+
+
+def _compute_mask(df: pd.DataFrame, clauses: list[Any], selected: Any) -> np.ndarray:
     mask = np.ones(len(df), dtype=bool)
     if selected is not None:  # the board's selection, resolved to index labels (kernel/selection.py)
         mask &= df.index.isin(selected)
@@ -516,8 +559,13 @@ def filter_mask(df: pd.DataFrame, state: dict[str, Any] | None) -> np.ndarray | 
                 lookup = np.zeros(len(values.cat.categories) + 1, dtype=bool)  # the last slot: missing (-1)
                 lookup[:-1] = values.cat.categories.astype("string").isin(texts)
                 keep = np.take(lookup, values.cat.codes.to_numpy(), mode="wrap")
-            else:
+            elif pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
                 keep = values.astype("string").isin(texts).to_numpy(dtype=bool, na_value=False)
+            else:  # booleans, numbers, mixed objects: the distinct values read as text, then codes
+                codes, names = text_codes(values)
+                lookup = np.zeros(len(names) + 1, dtype=bool)  # the last slot: missing (-1)
+                lookup[:-1] = [str(name) in texts for name in names]
+                keep = np.take(lookup, codes, mode="wrap")
             if include_missing:
                 keep = keep | values.isna().to_numpy()
             mask &= keep
