@@ -195,6 +195,9 @@ test.describe('Collaboration on the board', () => {
     await barB.locator('.jp-SymphonyNote-input').fill(NOTE);
     await barB.locator('.jp-SymphonyNote-submit').click();
     await expect(barB.locator('.jp-SymphonyNote')).toHaveCount(1, { timeout: 10 * 1000 });
+    // The server answered well (a 500 after writing the comment once showed "Unhandled error" here).
+    await expect(barB.locator('.jp-SymphonyNote-input')).toHaveValue('');
+    await expect(barB.locator('.jp-SymphonyNote-error')).toHaveCount(0);
 
     // A sees it, with B's name, as sanitized Markdown.
     const barA = viewBar(page);
@@ -219,6 +222,8 @@ test.describe('Collaboration on the board', () => {
     await findingB.locator('.jp-SymphonyNote-input').fill('`country` is constant: drop it before training');
     await findingB.locator('.jp-SymphonyNote-submit').click();
     await expect(findingB.locator('.jp-SymphonyNote')).toHaveCount(1, { timeout: 10 * 1000 });
+    await expect(findingB.locator('.jp-SymphonyNote-input')).toHaveValue('');
+    await expect(findingB.locator('.jp-SymphonyNote-error')).toHaveCount(0);
     // A sees the count on that finding, and the thread with B's name.
     const findingA = findingComments(page, 'constant_column');
     await expect(findingA.locator('.jp-SymphonyCollab-targetToggle')).toHaveAttribute('data-count', '1', { timeout: 10 * 1000 });
