@@ -86,7 +86,8 @@ def people_kernel(kernel: Any, user: Any, wait_catalog: Any) -> Any:
         kernel_id = await kernel()
         client = await user(kernel_id)
         await client.run(SETUP)
-        await wait_catalog(kernel_id, lambda c: "people" in {v["name"] for v in c["variables"]})
+        # A fresh kernel's first catalog can be late on a loaded machine (the watcher asks again with backoff).
+        await wait_catalog(kernel_id, lambda c: "people" in {v["name"] for v in c["variables"]}, timeout=60)
         return kernel_id, client
 
     return start
