@@ -393,6 +393,22 @@ async def test_the_file_follows_the_board_within_a_fraction_of_a_second(rtc_save
                      timeout=3, what="the file to follow")
 
 
+@pytest.mark.parametrize("rtc_save_delay", [30.0])
+async def test_a_board_room_saves_once_after_a_change_then_stays_quiet(rtc_save_delay, board, clients, jp_root_dir):
+    """The room's own save writes its document's state map (dirty, hash): that is not a change of the
+    board, so it must not schedule another save (it did, ten times a second, for as long as the room lived)."""
+    session = await board()
+    a = await clients(session)
+    await asyncio.sleep(0.3)
+    add_view(a, "once", "summary", 1)
+    path = jp_root_dir / BOARD
+    await eventually(lambda: "once" in parse_board(path.read_text())["views"], timeout=3, what="the first save")
+    await asyncio.sleep(0.3)
+    settled = path.stat().st_mtime_ns
+    await asyncio.sleep(1.0)  # ten save delays
+    assert path.stat().st_mtime_ns == settled, "the board file was written again with nothing changed"
+
+
 async def test_views_added_at_once_on_a_brand_new_board_are_all_kept(jp_root_dir, jp_fetch, clients, jp_serverapp):
     """A board file just made, two browsers joining at once and adding views from their first moment on,
     for 3 seconds (the room's first load and first saves happen meanwhile): nothing is lost."""

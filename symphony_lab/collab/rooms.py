@@ -14,7 +14,7 @@ from typing import Any
 
 from jupyter_core.utils import ensure_async
 
-from pycrdt import YMessageType, YSyncMessageType
+from pycrdt import Map, YMessageType, YSyncMessageType
 
 from .format import BOARD_CONTENT_TYPE, BOARD_FORMAT
 from .atomic import atomic_room_saves
@@ -48,7 +48,7 @@ class RoomGuards:
         self.save_delay = save_delay
         self.guards: dict[str, RoomGuard] = {}
         self._server: Any = None
-        self._saves: dict[str, tuple[Any, Any]] = {}
+        self._saves: dict[str, list[tuple[Any, Any]]] = {}
 
     def attach(self, serverapp: Any) -> bool:
         """Hook into the websocket server's ``add_room``; False when collaboration is off."""
@@ -115,7 +115,8 @@ class RoomGuards:
             return
         previous = self._saves.pop(room_id, None)
         if previous is not None:
-            previous[0].unobserve(previous[1])
+            for shared, subscription in previous:
+                shared.unobserve(subscription)
         timer: list[asyncio.TimerHandle] = []
 
         def save() -> None:
@@ -133,17 +134,25 @@ class RoomGuards:
                 timer.pop().cancel()
             timer.append(loop.call_later(self.save_delay or 0.0, save))
 
-        self._saves[room_id] = (room.ydoc, room.ydoc.observe(on_update))
+        # The board's content only: the room's own save writes the document's "state" map (dirty, hash),
+        # and following every update of the document made each save schedule the next, ten a second.
+        content = [
+            room.ydoc.get("views", type=Map),
+            room.ydoc.get("board", type=Map),
+            room.ydoc.get("annotations", type=Map),
+        ]
+        self._saves[room_id] = [(shared, shared.observe_deep(on_update)) for shared in content]
 
     def close(self) -> None:
         for guard in self.guards.values():
             guard.close()
         self.guards.clear()
-        for ydoc, subscription in self._saves.values():
-            try:
-                ydoc.unobserve(subscription)
-            except Exception:  # pragma: no cover
-                pass
+        for subscriptions in self._saves.values():
+            for shared, subscription in subscriptions:
+                try:
+                    shared.unobserve(subscription)
+                except Exception:  # pragma: no cover
+                    pass
         self._saves.clear()
 
 
