@@ -14,6 +14,7 @@ import base64
 import binascii
 import contextlib
 import logging
+import queue
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -43,6 +44,7 @@ EXPRESSION_KEY = "symphony_lab"
 _INITIALLY_BUSY = "<busy before we started watching>"
 FIRST_REQUEST_TIMEOUT = 3.0
 NUDGE_INTERVAL = 2.0
+READ_POLL = 0.2  # seconds a read of a kernel socket waits before it looks again (see _read_loop)
 MAX_RETRY_DELAY = 30.0
 MAX_RESENDS = 2  # times a request the idle kernel never started is sent again
 BUSY_CHECK_INTERVAL = 2.0  # seconds between looks at a kernel we believe busy (no message is sent)
@@ -100,6 +102,7 @@ class KernelWatcher:
         self._session: Session | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._our_status: dict[str, str] = {}  # last IOPub status of each pending request of ours (diagnostics)
         self._user_executions: set[str] = set()  # parent ids of executions by others, until idle
         self._foreign_busy: set[str] = set()  # requests of others the kernel is busy with
         self._generation = 0  # bumped at every restart; replies of an older generation are dropped
@@ -666,6 +669,21 @@ class KernelWatcher:
             while True:
                 remaining = deadline - loop.time()
                 if remaining <= 0:
+                    # Never expected: say what we knew, so that a lost request can be understood.
+                    self.log.warning(
+                        "symphony-lab: kernel %s left request %s (%s) unanswered for %.0f s; sent as %s, "
+                        "its statuses %s, resent %d times, others' executions %s, server state %s, ours running %s",
+                        self.kernel_id,
+                        msg_id,
+                        (msg.get("metadata") or {}).get(METADATA_KEY, {}).get("op", msg["header"].get("msg_type")),
+                        timeout,
+                        aliases,
+                        [self._our_status.get(a) for a in aliases],
+                        resent,
+                        sorted(self._foreign_busy),
+                        getattr(self._km, "execution_state", None),
+                        self._running_ours,
+                    )
                     raise asyncio.TimeoutError()
                 try:
                     return await asyncio.wait_for(asyncio.shield(future), min(NUDGE_INTERVAL, remaining))
@@ -696,6 +714,7 @@ class KernelWatcher:
         finally:
             for alias in aliases:
                 self._pending.pop(alias, None)
+                self._our_status.pop(alias, None)
             if not future.done():
                 future.cancel()
 
@@ -724,7 +743,14 @@ class KernelWatcher:
     async def _read_loop(self, channel: Any, handler: Callable[[dict[str, Any]], None]) -> None:
         while not self._stopped:
             try:
-                msg = await channel.get_msg()
+                # Never wait without a timeout: pyzmq's asyncio poll wakes on an edge of the socket's file
+                # descriptor, and a send on the same socket from another task can take that edge while a
+                # message waits; the poll then sleeps forever and every later reply queues unread behind
+                # it (seen: requests whose kernel went busy and idle under every id we sent, never
+                # answered). Each new poll looks at the socket first, so a missed edge costs READ_POLL.
+                msg = await channel.get_msg(timeout=READ_POLL)
+            except queue.Empty:
+                continue
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a malformed or badly signed message: skip it
@@ -770,6 +796,8 @@ class KernelWatcher:
                 return
             if msg_type == "status":
                 state = (msg.get("content") or {}).get("execution_state")
+                if parent_id in self._pending:
+                    self._our_status[parent_id] = str(state)
                 if state == "busy":
                     self._running_ours = parent_id
                     self._running_since = asyncio.get_running_loop().time()
