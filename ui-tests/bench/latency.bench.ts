@@ -229,6 +229,50 @@ test('first view painted after the cell, and the linked brush', async ({ page, t
   }
 
   const brush1m = await brushes(BRUSHES);
+  if (process.env.BENCH_PROFILE) {
+    // Where the page's time goes in a few brushes: a CPU profile (DevTools protocol), functions by
+    // self time, printed (not part of the figures).
+    const cdp = await page.context().newCDPSession((page as any).page ?? page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    await brushes(5, 30, 'profiled');
+    const { profile } = (await cdp.send('Profiler.stop')) as any;
+    const self = new Map<string, number>();
+    const dt: number[] = profile.timeDeltas;
+    const byId = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]));
+    profile.samples.forEach((id: number, i: number) => {
+      const f = byId.get(id).callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${String(f.url).split('/').pop()}:${f.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+    });
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+    console.log('CPU profile of 5 brushes, self time (ms):');
+    for (const [key, ms] of top) {
+      console.log(`  ${ms.toFixed(1).padStart(8)}  ${key}`);
+    }
+    // And the renderer's own work (style, layout, paint) from a trace of 5 more brushes.
+    const events: any[] = [];
+    cdp.on('Tracing.dataCollected', (data: any) => events.push(...data.value));
+    const done = new Promise<void>(resolve => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.start', {
+      categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+      transferMode: 'ReportEvents'
+    } as any);
+    await brushes(5, 40, 'traced');
+    await cdp.send('Tracing.end');
+    await done;
+    const total = new Map<string, number>();
+    for (const e of events) {
+      if (e.ph === 'X' && typeof e.dur === 'number') {
+        total.set(e.name, (total.get(e.name) ?? 0) + e.dur / 1000);
+      }
+    }
+    console.log('Trace of 5 brushes, total duration by event (ms; nested events overlap):');
+    for (const [name, ms] of [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+      console.log(`  ${ms.toFixed(1).padStart(8)}  ${name}`);
+    }
+  }
   // The same views on a 10,000,000-row df (the filter stays on).
   const tenMillion = await timeCellToPaint(page, makeFrame(10_000_000, 99), [selector('summary'), selector('table')]);
   await expect(distribution).toHaveAttribute('data-status', 'ready', { timeout: WAIT });
