@@ -123,7 +123,8 @@ async def test_board_views_params_reach_the_kernel_and_export(kernel, user, wait
     params = {"column": "fare", "bins": 7}
     state = {"filter": [{"column": "age", "op": "range", "min": 30, "max": 60}],
              "views": [{"component": "distribution", "variables": ["people"], "params": params},
-                       {"component": "summary", "variables": ["people"]}]}
+                       {"component": "summary", "variables": ["people"]},
+                       {"component": "distribution", "variables": ["people"], "params": {"column": "age"}}]}
     await ws.write_message(json.dumps({"type": "state", "kernel_id": kernel_id, "state": state}))
 
     # The kernel hears of the views with their parameters, checked (defaults filled) by the server.
@@ -143,7 +144,11 @@ async def test_board_views_params_reach_the_kernel_and_export(kernel, user, wait
     page = target.read_text(encoding="utf-8")
     start = page.index('id="symphony-lab-data">') + len('id="symphony-lab-data">')
     exported = json.loads(page[start: page.index("</script>", start)])["views"]
-    assert [v["spec"]["component"] for v in exported] == ["distribution", "summary"]
+    assert [v["spec"]["component"] for v in exported] == ["distribution", "summary", "distribution"]
+    # The distribution of age draws the brush on age: as on the board, that clause does not filter it.
+    own = exported[2]
+    assert own["spec"]["state"]["filter"] == []
+    assert sum(own["data"]["series"][0]["counts"]) == int(await alice.value("int(people.age.notna().sum())"))
     dist = exported[0]
     assert dist["spec"]["params"] == {"column": "fare", "by": None, "bins": 7}
     assert dist["spec"]["state"]["filter"] == state["filter"]

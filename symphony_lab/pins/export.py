@@ -214,6 +214,19 @@ def _sources_of(views: Any) -> list[tuple[dict[str, Any], dict[str, Any] | None]
     return out
 
 
+def _state_for_view(component: Any, variables: Any, params: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    """The board's state as the panel computes one view with it (src/registry.ts ``stateForView``): the view
+    that made the selection without it, and a distribution without the clauses on its own column (it draws
+    that brush itself)."""
+    state = dict(shared)
+    selection = state.get("selection")
+    if isinstance(selection, dict) and selection.get("component") == component and selection.get("variables") == variables:
+        state.pop("selection", None)
+    if component == "distribution" and isinstance(params.get("column"), str):
+        state["filter"] = [c for c in state.get("filter") or [] if not (isinstance(c, dict) and c.get("column") == params["column"])]
+    return state
+
+
 def _board_payloads() -> list[dict[str, Any]]:
     """The views open on the board (as the kernel last heard of them), computed here with its state."""
     from ..kernel import board
@@ -227,7 +240,8 @@ def _board_payloads() -> list[dict[str, Any]]:
     for view in state.get("views") or []:
         # The view's own parameters, as the board sent them (checked by the server); {} means the defaults.
         params = view.get("params") if isinstance(view.get("params"), dict) else {}
-        spec = {"component": view.get("component"), "variables": view.get("variables"), "params": params, "state": shared}
+        spec = {"component": view.get("component"), "variables": view.get("variables"), "params": params,
+                "state": _state_for_view(view.get("component"), view.get("variables"), params, shared)}
         try:
             payload = compute_view(namespace, spec)
         except PinError as exc:
