@@ -101,3 +101,24 @@ class UserClient:
             if task is not None:
                 task.cancel()
         self.client.stop_channels()
+
+
+async def fetch_view(jp_fetch: Any, kernel_id: str, body: Any, patience: float = 30.0) -> Any:
+    """POST a view and return the response. A 409 (the kernel is running a cell, or its catalog is being
+    refreshed after one) is asked again, as the board does, for up to ``patience`` seconds."""
+    import asyncio
+    import json as _json
+    import time as _time
+
+    from tornado.httpclient import HTTPClientError
+
+    deadline = _time.monotonic() + patience
+    while True:
+        try:
+            return await jp_fetch(
+                "symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=_json.dumps(body)
+            )
+        except HTTPClientError as exc:
+            if exc.code != 409 or _time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)

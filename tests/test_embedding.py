@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from .helpers import names
+from .helpers import fetch_view, names
 
 PLANTED = """
 import numpy as np, pandas as pd
@@ -38,9 +38,7 @@ def decode(payload: dict, dtype: str) -> np.ndarray:
 
 
 async def view(jp_fetch, kernel_id, body):
-    response = await jp_fetch(
-        "symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=json.dumps(body)
-    )
+    response = await fetch_view(jp_fetch, kernel_id, body)
     return json.loads(response.body)
 
 

@@ -14,6 +14,7 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from .test_export import Page, _codes, _field, _histogram, _range_rows
+from .helpers import fetch_view
 
 SETUP = """
 import numpy as np, pandas as pd
@@ -40,7 +41,7 @@ SPECS = [
 
 async def _view(jp_fetch: Any, kernel_id: str, spec: dict[str, Any], state: dict[str, Any] | None = None) -> dict[str, Any]:
     body = {**spec, "state": state or {"filter": []}}
-    response = await jp_fetch("symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=json.dumps(body))
+    response = await fetch_view(jp_fetch, kernel_id, body)
     return json.loads(response.body)
 
 

@@ -15,6 +15,7 @@ from nbconvert import HTMLExporter
 from tornado.httpclient import HTTPClientError
 
 from symphony_lab.pins import MIME_TYPE
+from .helpers import fetch_view
 
 SETUP = """
 import numpy as np, pandas as pd
@@ -154,8 +155,8 @@ async def test_board_views_params_reach_the_kernel_and_export(kernel, user, wait
     assert dist["spec"]["state"]["filter"] == state["filter"]
     assert dist["data"]["column"] == "fare" and len(dist["data"]["edges"]) == 8
     # The same data as the server computes for that view.
-    response = await jp_fetch("symphony-lab", "api", "kernels", kernel_id, "views", method="POST", body=json.dumps(
-        {"component": "distribution", "variables": ["people"], "params": params, "state": {"filter": state["filter"]}}))
+    response = await fetch_view(jp_fetch, kernel_id,
+                                {"component": "distribution", "variables": ["people"], "params": params, "state": {"filter": state["filter"]}})
     served = json.loads(response.body)["data"]
     assert dist["data"]["edges"] == served["edges"] and dist["data"]["series"] == served["series"]
     assert sum(dist["data"]["series"][0]["counts"]) == int(await alice.value("int(people.age.between(30, 60).sum())"))
