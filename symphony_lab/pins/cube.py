@@ -256,20 +256,11 @@ def _bins_codes(series: pd.Series, kind: str, positions: np.ndarray) -> tuple[np
 
 def _texts(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Each row's value as text (the text ``astype("string")`` gives, which the kernel's "in" clauses compare),
-    as a code (-1 missing) into the distinct texts, without converting every row: the values are factorized
-    as they are (categoricals through their codes) and only the distinct ones are read as text."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy(dtype=np.int64)
-        uniques: Any = series.cat.categories
-    else:
-        raw, uniques = pd.factorize(series, use_na_sentinel=True)
-        codes = np.asarray(raw, dtype=np.int64)
-    names = pd.Index(uniques).astype("string")
-    merged, firsts = pd.factorize(names, use_na_sentinel=True)
-    merged = np.asarray(merged, dtype=np.int64)
-    if len(firsts) != len(names) or (merged < 0).any():  # two values read alike (1 and "1"), or as missing
-        codes = np.append(merged, -1)[codes]  # -1 stays -1
-    return codes, [str(v) for v in firsts]
+    as a code (-1 missing) into the distinct texts, without converting every row (``frames.text_codes``)."""
+    from ..kernel.frames import text_codes
+
+    codes, names = text_codes(series)
+    return codes, [str(v) for v in names]
 
 
 def _category_codes(texts: tuple[np.ndarray, list[str]], categories: list[str]) -> np.ndarray:
