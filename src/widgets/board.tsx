@@ -19,7 +19,6 @@ import { ViewCard } from '../components/viewcard';
 import { BoardPinButtons } from '../pins/actions';
 import { formatNumber } from '../format';
 import { FilterClause, IBoardView, IFinding, ISymphonyComponents } from '../tokens';
-import { RenderSoon } from './render';
 
 function boundText(value: number | string | null): string {
   if (value === null) {
@@ -309,10 +308,8 @@ export class BoardWidget extends ReactWidget {
   }
 
   private _onChange(): void {
-    this._render.request();
+    this.update();
   }
-
-  private _render = new RenderSoon(this);
 
   private _props: IBoardViewProps;
 }

@@ -29,7 +29,6 @@ import { IDisposable } from '@lumino/disposable';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { RenderSoon } from './render';
 
 import { BoardModel } from '../board';
 import { Findings, SuggestionList } from '../components/suggestions';
@@ -143,10 +142,8 @@ export class SymphonyPanel extends ReactWidget {
   }
 
   private _onModelChanged(): void {
-    this._render.request();
+    this.update();
   }
-
-  private _render = new RenderSoon(this);
 
   private _trans: TranslationBundle;
   private _hold: IDisposable | null = null;
