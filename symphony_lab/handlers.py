@@ -98,6 +98,7 @@ class ViewsHandler(SymphonyHandler):
     @web.authenticated
     @authorized
     async def post(self, kernel_id: str) -> None:
+        received_at = asyncio.get_running_loop().time()
         try:
             body = json.loads(self.request.body or b"null")
         except ValueError:
@@ -120,6 +121,9 @@ class ViewsHandler(SymphonyHandler):
         pairings = watcher.analysis.pairing_options(body, watcher.catalog.variables)
         if pairings is not None:  # a model view: the pairings it could show instead
             result = {**result, "pairings": pairings}
+        if not self._streaming:  # (a streamed answer's headers left with its first progress frame)
+            now = asyncio.get_running_loop().time()
+            self.set_header("Server-Timing", self._ticket.server_timing(received_at, now, result.get("elapsed_ms")))
         if framed:
             self.set_header("Cache-Control", "no-store")
             prefix = b"" if self._streaming else framing.MAGIC

@@ -73,6 +73,29 @@ class ViewTicket:
 
     msg_id: str | None = None
     on_progress: Callable[[dict[str, Any]], None] | None = None
+    # Event-loop times (seconds) of the request's steps, for the Server-Timing header: sent to the
+    # kernel, seen starting (its busy status), its reply read.
+    sent_at: float | None = None
+    started_at: float | None = None
+    replied_at: float | None = None
+
+    def server_timing(self, received_at: float, now: float, kernel_ms: Any) -> str:
+        """A ``Server-Timing`` header value (W3C Server Timing) of this request: ``wait`` until sent to
+        the kernel, ``queue`` until the kernel was seen starting it (its busy status read: a little
+        after it started, so ``queue`` and ``kernel`` may overlap by the time that status took), ``kernel``
+        its computation (as the kernel measured it), ``reply`` the rest until its reply was read,
+        ``total`` in the server. Steps not reached (a cached answer is never sent) are left out."""
+        parts: list[tuple[str, float]] = []
+        if self.sent_at is not None:
+            parts.append(("wait", self.sent_at - received_at))
+            if self.started_at is not None and self.replied_at is not None:
+                parts.append(("queue", self.started_at - self.sent_at))
+                kernel = float(kernel_ms) / 1000 if type(kernel_ms) in (int, float) else None
+                if kernel is not None:
+                    parts.append(("kernel", kernel))
+                    parts.append(("reply", max(0.0, self.replied_at - self.started_at - kernel)))
+        parts.append(("total", now - received_at))
+        return ", ".join(f"{name};dur={max(0.0, seconds) * 1000:.1f}" for name, seconds in parts)
 
 
 class KernelGone(Exception):
@@ -126,6 +149,7 @@ class KernelWatcher:
         self._running_since = 0.0  # loop time its busy status arrived
         self._cancelled: set[str] = set()  # our requests nobody waits for any more
         self._progress: dict[str, Callable[[dict[str, Any]], None]] = {}  # msg_id -> progress listener
+        self._tickets: dict[str, ViewTicket] = {}  # msg_id -> the view request's ticket (its timings)
         self._restart_cb = self._on_auto_restart
         self._dead_cb = self._on_dead
 
@@ -646,14 +670,21 @@ class KernelWatcher:
         }
         msg = self._session.msg("execute_request", content, metadata={METADATA_KEY: request})
         msg_id = msg["header"]["msg_id"]
+        loop = asyncio.get_running_loop()
         if ticket is not None:
             ticket.msg_id = msg_id
+            ticket.sent_at = loop.time()
+            self._tickets[msg_id] = ticket
             if ticket.on_progress is not None:
                 self._progress[msg_id] = ticket.on_progress
         try:
-            return await self._send(msg, timeout or self.config.request_timeout)
+            reply = await self._send(msg, timeout or self.config.request_timeout)
+            if ticket is not None:
+                ticket.replied_at = loop.time()
+            return reply
         finally:
             self._progress.pop(msg_id, None)
+            self._tickets.pop(msg_id, None)
 
     async def _send(self, msg: dict[str, Any], timeout: float) -> dict[str, Any]:
         assert self._client is not None
@@ -801,6 +832,9 @@ class KernelWatcher:
                 if state == "busy":
                     self._running_ours = parent_id
                     self._running_since = asyncio.get_running_loop().time()
+                    ticket = self._tickets.get(parent_id) if parent_id else None
+                    if ticket is not None and ticket.started_at is None:
+                        ticket.started_at = self._running_since
                     if parent_id in self._cancelled:
                         self._interrupt(parent_id)
                 elif state == "idle" and self._running_ours == parent_id:

@@ -167,3 +167,32 @@ async def test_cancelling_a_view_that_reports_progress_frees_the_kernel(
     watcher = await registry.get(kernel_id)
     assert not any('"decimals": 3' in key for key in watcher.analysis._views)  # nothing half-done was cached
     await asyncio.sleep(0)
+
+
+def server_timing(header: str) -> dict[str, float]:
+    """``Server-Timing: wait;dur=0.2, queue;dur=3.1, ...`` as ``{"wait": 0.2, "queue": 3.1, ...}``."""
+    out: dict[str, float] = {}
+    for part in header.split(","):
+        name, _, duration = part.strip().partition(";dur=")
+        out[name] = float(duration)
+    return out
+
+
+async def test_a_view_answer_says_where_its_time_went(frames_kernel, jp_fetch):
+    """Server-Timing (W3C): sent to the kernel, started there, computed (as the kernel measured it), read
+    back; a cached answer has only the server's own time."""
+    kernel_id, _ = await frames_kernel()
+    body = {"component": "summary", "variables": ["df"], "state": {"filter": [{"column": "age", "op": "range", "min": 30, "max": 50}]}}
+    for headers in ({}, FRAME):
+        response = await post_view(jp_fetch, kernel_id, {**body, "params": {"bins": 7 if headers else 9}}, headers)
+        timing = server_timing(response.headers["Server-Timing"])
+        assert list(timing) == ["wait", "queue", "kernel", "reply", "total"], timing
+        answer = json.loads(response.body) if not headers else decode(response.body)[0]
+        assert timing["kernel"] == pytest.approx(answer["elapsed_ms"], abs=0.05)
+        assert all(value >= 0 for value in timing.values())
+        # (the kernel's busy status is read by the server a little after the kernel started: queue and
+        # kernel may overlap by that much; the total is the server's own clock)
+        assert timing["total"] >= max(timing["wait"] + timing["queue"], timing["kernel"])
+    again = await post_view(jp_fetch, kernel_id, {**body, "params": {"bins": 9}})
+    assert json.loads(again.body)["cached"] is True
+    assert list(server_timing(again.headers["Server-Timing"])) == ["total"]
