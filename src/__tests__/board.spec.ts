@@ -226,6 +226,36 @@ describe('BoardModel', () => {
       expect(states).toHaveLength(5);
     });
 
+    it('asks for the linked views before it announces a new filter, then announces it once', async () => {
+      board.open(summary);
+      board.open(missing);
+      server.answer(0);
+      server.answer(1);
+      await flush();
+      await board.announced();
+      jest.advanceTimersByTime(1000);
+      const before = changes;
+      // What the board's listeners (the panel, the shared document) find when they hear of it.
+      const heard: Array<{ calls: number; statuses: string[] }> = [];
+      board.changed.connect(() =>
+        heard.push({ calls: server.calls.length, statuses: board.views.map(v => v.status) })
+      );
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 30 });
+      // Both requests went out in the brush's own task; nobody has heard of the change yet
+      // (a browser sends a request only once that task has ended).
+      expect(server.calls).toHaveLength(4);
+      expect(board.views.map(v => v.status)).toEqual(['loading', 'loading']);
+      expect(changes).toBe(before);
+      expect(states).toHaveLength(1);
+      jest.advanceTimersByTime(0); // (jsdom has no MessageChannel: the board posts a zero timer)
+      await board.announced();
+      expect(changes).toBe(before + 1);
+      expect(heard).toEqual([{ calls: 4, statuses: ['loading', 'loading'] }]);
+      // Nothing pending: resolves at once.
+      await board.announced();
+      expect(changes).toBe(before + 1);
+    });
+
     it('toggles values of an "in" clause', () => {
       board.toggleValue('city', 'Paris');
       board.toggleValue('city', 'Lyon');

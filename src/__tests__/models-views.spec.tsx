@@ -13,7 +13,7 @@ import { DriftView, formatP, parseDrift } from '../views/drift';
 import { formatSeconds, ModelCardView, parseModelCard } from '../views/modelcard';
 import { PairingPicker, pairingLabel } from '../views/pairing';
 import { viewResult } from './helpers';
-import { createRoot, drawView, trans, mountStage, unmountStage } from './render';
+import { announced, createRoot, drawView, trans, mountStage, unmountStage } from './render';
 
 let host: HTMLElement;
 let root: ReturnType<typeof createRoot>;
@@ -73,10 +73,11 @@ describe('confusion', () => {
     expect($$('td[data-weak="true"]').map(td => td.textContent)).toEqual(['0.62']);
   });
 
-  it('selects a cell for the other views, and clears it', () => {
+  it('selects a cell for the other views, and clears it', async () => {
     draw(ConfusionView, SPEC, CONFUSION);
     const button = () => $$('.jp-SymphonyView-confusionCell button')[2] as HTMLButtonElement;
     act(() => button().click());
+    await announced(board);
     expect(board.state.selection).toEqual({
       component: 'confusion',
       variables: ['model', 'X_test', 'y_test'],
@@ -86,6 +87,7 @@ describe('confusion', () => {
     });
     expect(button().getAttribute('aria-pressed')).toBe('true');
     act(() => button().click());
+    await announced(board);
     expect(board.state.selection).toBeUndefined();
   });
 

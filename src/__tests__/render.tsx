@@ -54,6 +54,14 @@ export function drawView(
   return view;
 }
 
+/**
+ * Let the board announce its last change of the shared state (it does so in
+ * the task after the change, src/board.ts) and the views draw it.
+ */
+export async function announced(board: BoardModel): Promise<void> {
+  await act(() => board.announced());
+}
+
 /** What a renderer spec draws on: a host element in the document, a React root on it, a board following kernel `k1`. */
 export interface IStage {
   host: HTMLElement;

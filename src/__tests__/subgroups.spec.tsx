@@ -11,7 +11,7 @@ import { BoardModel } from '../board';
 import { IViewRendererProps, IViewSpec } from '../tokens';
 import { LabelIssuesView, methodText, parseLabelIssues } from '../views/label_issues';
 import { parseCondition, parseSubgroups, sameSlice, scaleMax, SubgroupsView } from '../views/subgroups';
-import { createRoot, drawView, trans, mountStage, unmountStage } from './render';
+import { announced, createRoot, drawView, trans, mountStage, unmountStage } from './render';
 
 let host: HTMLElement;
 let root: ReturnType<typeof createRoot>;
@@ -118,10 +118,11 @@ describe('subgroups', () => {
     expect($('.jp-SymphonyView-subgroups > .jp-SymphonyView-note')?.textContent).toContain('Not sliced (identifiers, dates or one value): id.');
   });
 
-  it('selects a slice for the other views, and clears it', () => {
+  it('selects a slice for the other views, and clears it', async () => {
     draw(SubgroupsView, SPEC, SUBGROUPS);
     const row = () => $$('.jp-SymphonyView-slices tbody tr')[0] as HTMLElement;
     act(() => row().click());
+    await announced(board);
     expect(board.state.selection).toEqual({
       component: 'subgroups',
       variables: ['clf', 'X_test', 'y_test'],
@@ -131,6 +132,7 @@ describe('subgroups', () => {
     });
     expect(row().getAttribute('aria-selected')).toBe('true');
     act(() => row().dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
+    await announced(board);
     expect(board.state.selection).toBeUndefined();
   });
 
@@ -251,21 +253,25 @@ describe('label issues', () => {
     expect(methodText(parseLabelIssues({ ...ISSUES, method: 'given' })!, trans)).toBe('the probabilities given');
   });
 
-  it('selects every issue, a mix-up, or one row', () => {
+  it('selects every issue, a mix-up, or one row', async () => {
     draw(LabelIssuesView, ISSUES_SPEC, ISSUES);
     const all = () => $('.jp-SymphonyView-selectAll') as HTMLButtonElement;
     act(() => all().click());
+    await announced(board);
     expect(board.state.selection?.spec).toEqual({ all: true });
     expect(board.state.selection?.label).toBe('23 likely label errors');
     expect(all().textContent).toBe('Clear the selection');
     act(() => all().click());
+    await announced(board);
     expect(board.state.selection).toBeUndefined();
     const mixup = () => $$('.jp-SymphonyView-mixup')[0] as HTMLButtonElement;
     act(() => mixup().click());
+    await announced(board);
     expect(board.state.selection?.spec).toEqual({ given: HOSTILE, suggested: 'cat' });
     expect(mixup().getAttribute('aria-pressed')).toBe('true');
     const row = () => $$('tbody tr')[1] as HTMLElement;
     act(() => row().click());
+    await announced(board);
     expect(board.state.selection).toEqual({
       component: 'label_issues',
       variables: ['clf', 'X_train', 'y_train'],
@@ -275,6 +281,7 @@ describe('label issues', () => {
     });
     expect(row().getAttribute('aria-selected')).toBe('true');
     act(() => row().click());
+    await announced(board);
     expect(board.state.selection).toBeUndefined();
   });
 

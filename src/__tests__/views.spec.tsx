@@ -7,16 +7,17 @@ import * as React from 'react';
 import { act } from 'react';
 
 import { BoardModel } from '../board';
-import { ViewCard } from '../components/viewcard';
+import { BUSY_DELAY_MS, ViewCard } from '../components/viewcard';
 import { ComponentRegistry } from '../registry';
 import { IBoardView, IViewRendererProps, IViewSpec } from '../tokens';
 import { registerRenderers } from '../views';
+import { BoardView } from '../widgets/board';
 import { chartX, DistributionView } from '../views/distribution';
 import { DuplicatesView } from '../views/duplicates';
 import { MissingView } from '../views/missing';
 import { SummaryView } from '../views/summary';
 import { viewResult } from './helpers';
-import { createRoot, drawView, trans, mountStage, unmountStage } from './render';
+import { announced, createRoot, drawView, trans, mountStage, unmountStage } from './render';
 
 
 
@@ -208,14 +209,17 @@ describe('distribution', () => {
     expect(host.textContent).toContain('2 missing values');
   });
 
-  it('brushing a range sets a range clause on the column', () => {
+  it('brushing a range sets a range clause on the column', async () => {
     const svg = histogram();
     const overlay = svg.querySelector('.jp-SymphonyView-overlay')!;
     pointer(overlay, 'pointerdown', binX(2));
+    await announced(board);
     pointer(overlay, 'pointermove', binX(4));
+    await announced(board);
     // While dragging, the brush is drawn.
     expect($('.jp-SymphonyView-brush')).not.toBeNull();
     pointer(overlay, 'pointerup', binX(5));
+    await announced(board);
     expect(board.state.filter).toEqual([{ column: 'age', op: 'range', min: 20, max: 60 }]);
     expect($('.jp-SymphonyView-brush')).toBeNull();
     // The selection is shown as a band; bins outside it are dimmed.
@@ -232,13 +236,17 @@ describe('distribution', () => {
     expect(board.state.filter).toEqual([{ column: 'age', op: 'range', min: 20, max: 60 }]);
   });
 
-  it('clicking a bar selects its bin; clicking it again clears', () => {
+  it('clicking a bar selects its bin; clicking it again clears', async () => {
     const overlay = histogram().querySelector('.jp-SymphonyView-overlay')!;
     pointer(overlay, 'pointerdown', binX(7));
+    await announced(board);
     pointer(overlay, 'pointerup', binX(7));
+    await announced(board);
     expect(board.state.filter).toEqual([{ column: 'age', op: 'range', min: 70, max: 80 }]);
     pointer(overlay, 'pointerdown', binX(7));
+    await announced(board);
     pointer(overlay, 'pointerup', binX(7));
+    await announced(board);
     expect(board.state.filter).toEqual([]);
   });
 
@@ -256,11 +264,13 @@ describe('distribution', () => {
     expect(board.state.filter).toEqual([]);
   });
 
-  it('has a clear-filter control while its column is filtered', () => {
+  it('has a clear-filter control while its column is filtered', async () => {
     histogram();
     expect($('.jp-SymphonyView-clearFilter')).toBeNull();
     act(() => board.setClause({ column: 'age', op: 'range', min: 0, max: 10 }));
+    await announced(board);
     act(() => ($('.jp-SymphonyView-clearFilter') as HTMLElement).click());
+    await announced(board);
     expect(board.state.filter).toEqual([]);
   });
 
@@ -290,7 +300,7 @@ describe('distribution', () => {
     expect(ticks).toEqual(expect.arrayContaining(['2024-01-01', '2024-01-11']));
   });
 
-  it('clicking categories toggles an "in" clause', () => {
+  it('clicking categories toggles an "in" clause', async () => {
     draw(
       DistributionView,
       { component: 'distribution', variables: ['df'], params: { column: 'city' } },
@@ -313,13 +323,17 @@ describe('distribution', () => {
     );
     expect(host.querySelector('img')).toBeNull();
     act(() => buttons()[0].click());
+    await announced(board);
     act(() => buttons()[2].click());
+    await announced(board);
     expect(board.state.filter).toEqual([
       { column: 'city', op: 'in', values: ['Paris', HOSTILE] }
     ]);
     expect(buttons().map(b => b.getAttribute('aria-pressed'))).toEqual(['true', 'false', 'true']);
     act(() => buttons()[0].click());
+    await announced(board);
     act(() => buttons()[2].click());
+    await announced(board);
     expect(board.state.filter).toEqual([]);
     expect(host.textContent).toContain('2 more values not shown');
   });
@@ -393,7 +407,7 @@ describe('duplicates', () => {
     expect(board.views[0].params).toEqual({ page: 1 });
   });
 
-  it('selects a group for the other views, and clears it on a second click', () => {
+  it('selects a group for the other views, and clears it on a second click', async () => {
     draw(DuplicatesView, { component: 'duplicates', variables: ['df'], params: {} }, {
       rows: 9,
       filtered_rows: 9,
@@ -412,6 +426,7 @@ describe('duplicates', () => {
     const row = () => $('tbody tr[data-key="00000000000000bb"]') as HTMLElement;
     expect(row().getAttribute('aria-selected')).toBe('false');
     act(() => row().click());
+    await announced(board);
     expect(board.state.selection).toEqual({
       component: 'duplicates',
       variables: ['df'],
@@ -421,6 +436,7 @@ describe('duplicates', () => {
     });
     expect(row().getAttribute('aria-selected')).toBe('true');
     act(() => row().dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
+    await announced(board);
     expect(board.state.selection).toBeUndefined();
   });
 
@@ -577,6 +593,92 @@ describe('ViewCard', () => {
       '<i>y</i>20true'
     ]);
     expect(host.querySelector('i')).toBeNull();
+  });
+
+  it('keeps showing an answer while the next one is quick to come, then says it computes', () => {
+    jest.useFakeTimers();
+    try {
+      const spec = { component: 'summary', variables: ['df'], params: {} };
+      const result = viewResult(spec, { rows: 10, filtered_rows: 4, columns: [] });
+      const state = { filter: [{ column: 'age', op: 'range' as const, min: 1, max: 2 }] };
+      card(base({ result, state }));
+      expect($('.jp-SymphonyView-status')?.textContent).toBe('filtered: 4 of 10 rows');
+      card(base({ result, state, status: 'loading' }));
+      const view = $('.jp-SymphonyView')!;
+      // The card says it is loading (to assistive technology, and to tests), but shows and says
+      // what it showed until the delay has passed.
+      expect(view.getAttribute('data-status')).toBe('loading');
+      expect(view.getAttribute('aria-busy')).toBe('true');
+      expect(view.getAttribute('data-busy')).toBeNull();
+      expect($('.jp-SymphonyView-status')?.textContent).toBe('filtered: 4 of 10 rows');
+      act(() => jest.advanceTimersByTime(BUSY_DELAY_MS - 1));
+      expect($('.jp-SymphonyView-status')?.textContent).toBe('filtered: 4 of 10 rows');
+      act(() => jest.advanceTimersByTime(1));
+      expect($('.jp-SymphonyView-status')?.textContent).toBe('computing…');
+      expect(view.getAttribute('data-busy')).toBe('true');
+      // The answer: shown at once, and the next computation is quiet again.
+      card(base({ result, state }));
+      expect(view.getAttribute('data-busy')).toBeNull();
+      card(base({ result, state, status: 'loading' }));
+      expect($('.jp-SymphonyView-status')?.textContent).toBe('filtered: 4 of 10 rows');
+      // Progress from the kernel is shown as soon as it comes.
+      card(base({ result, state, status: 'loading', progress: { fraction: 0.5, phase: 'hashing rows' } }));
+      expect($('.jp-SymphonyView-progressText')?.textContent).toBe('hashing rows… 50%');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('draws a card again only when its view, the state or its renderer change', () => {
+    const local = new ComponentRegistry();
+    const drawn: string[] = [];
+    for (const name of ['one', 'two']) {
+      local.register(name, {
+        component: (props: IViewRendererProps) => {
+          drawn.push(props.view.component);
+          return <p>{JSON.stringify(props.data)}</p>;
+        }
+      });
+    }
+    const answers = new Map<string, (data: unknown) => void>();
+    const live = new BoardModel({
+      debounce: 0,
+      fetchView: (_, request) =>
+        new Promise(resolve =>
+          answers.set(request.component, data => resolve(viewResult(request, data, { state: request.state as any })))
+        )
+    });
+    live.setKernel('k1');
+    const show = () =>
+      act(() => root.render(<BoardView board={live} registry={local} trans={trans} />));
+    live.changed.connect(show);
+    show();
+    return (async () => {
+      live.open({ component: 'one', variables: ['df'], params: {} });
+      live.open({ component: 'two', variables: ['df'], params: {} });
+      await act(async () => {
+        answers.get('one')!({ n: 1 });
+        answers.get('two')!({ n: 2 });
+      });
+      const shown = () =>
+        ['one', 'two'].map(c => $(`.jp-SymphonyView[data-component="${c}"] .jp-SymphonyView-body p`)?.textContent);
+      expect(shown()).toEqual(['{"n":1}', '{"n":2}']);
+      drawn.length = 0;
+      // One view's answer draws that card only.
+      live.refresh(live.views.find(v => v.component === 'one')!.id);
+      await act(async () => answers.get('one')!({ n: 3 }));
+      expect(shown()).toEqual(['{"n":3}', '{"n":2}']);
+      expect(drawn.every(name => name === 'one')).toBe(true);
+      expect(drawn.length).toBeGreaterThan(0);
+      // A new shared state reaches every card.
+      drawn.length = 0;
+      await act(async () => {
+        live.setClause({ column: 'age', op: 'range', min: 1, max: 2 });
+        await live.announced();
+      });
+      expect(new Set(drawn)).toEqual(new Set(['one', 'two']));
+      live.dispose();
+    })();
   });
 
   it('collapses, moves and closes through the board', () => {

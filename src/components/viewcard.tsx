@@ -20,7 +20,25 @@ import { formatDuration, formatInteger } from '../format';
 import { PinButton } from '../pins/actions';
 import { describeView } from '../registry';
 import { GenericView } from '../views/generic';
-import { IBoardView, ISymphonyComponents } from '../tokens';
+import {
+  IBoardState,
+  IBoardView,
+  ISymphonyComponents,
+  IViewRenderer
+} from '../tokens';
+
+/**
+ * The header's icons, made once: React skips an element it was given before,
+ * so a card drawn again does not draw (and style) its icons again.
+ */
+const ICONS = {
+  expand: <caretRightIcon.react tag="span" elementSize="small" />,
+  collapse: <caretDownIcon.react tag="span" elementSize="small" />,
+  retry: <refreshIcon.react tag="span" elementSize="small" />,
+  moveUp: <moveUpIcon.react tag="span" elementSize="small" />,
+  moveDown: <moveDownIcon.react tag="span" elementSize="small" />,
+  close: <closeIcon.react tag="span" elementSize="small" />
+};
 
 /** The title of a view: "Distribution · df · age by label". */
 export function viewTitle(
@@ -125,17 +143,65 @@ export interface IViewCardProps {
   board: BoardModel;
   registry: ISymphonyComponents;
   trans: TranslationBundle;
+  /**
+   * What the card shows that comes from the board and the registry rather
+   * than from `view` (the board passes them, so that a card whose view, state
+   * and renderer did not change is not drawn again; see `ViewCard`). Read
+   * from `board` and `registry` when left out.
+   */
+  state?: IBoardState;
+  focusSeq?: number | null;
+  title?: string;
+  description?: string;
+  renderer?: IViewRenderer | null;
 }
 
-/** One card of the board. */
-export function ViewCard(props: IViewCardProps): JSX.Element {
+/**
+ * How long a view that already shows an answer computes its next one before
+ * it says so ("computing…", its body dimmed). Most answers come sooner: a
+ * brush's linked views would otherwise flash twice, and the browser would
+ * draw that flash while the kernel computes (on a laptop's two cores).
+ */
+export const BUSY_DELAY_MS = 300;
+
+/** Whether a view has been computing for longer than `BUSY_DELAY_MS`. */
+function useSlow(loading: boolean): boolean {
+  const [slow, setSlow] = React.useState(false);
+  React.useEffect(() => {
+    if (!loading) {
+      setSlow(false);
+      return;
+    }
+    const timer = setTimeout(() => setSlow(true), BUSY_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [loading]);
+  return loading && slow;
+}
+
+/**
+ * One card of the board. Drawn again only when one of its props changes
+ * (React.memo): an answer for one view leaves the other cards alone.
+ */
+export const ViewCard = React.memo(ViewCardBody);
+
+function ViewCardBody(props: IViewCardProps): JSX.Element {
   const { view, index, count, board, registry, trans, idPrefix, takeFocus } =
     props;
-  const title = viewTitle(view, registry);
+  const boardState = props.state ?? board.state;
+  const loading = view.status === 'loading';
+  const slow = useSlow(loading);
+  // A view with an answer keeps showing it, and what it says of it, until
+  // its next answer comes or it has computed for a while.
+  const quietlyLoading = loading && !slow && !!view.result && !view.progress;
+  const title = props.title ?? viewTitle(view, registry);
   const headingRef = React.useRef<HTMLHeadingElement>(null);
   const cardRef = React.useRef<HTMLElement>(null);
-  const focus = board.focus;
-  const focusSeq = focus?.id === view.id ? focus.seq : null;
+  const focusSeq =
+    props.focusSeq !== undefined
+      ? props.focusSeq
+      : board.focus?.id === view.id
+        ? board.focus.seq
+        : null;
   React.useEffect(() => {
     if (focusSeq === null || !headingRef.current) {
       return;
@@ -146,12 +212,13 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
     }
   }, [focusSeq]);
 
-  const renderer = registry.get(view.component);
+  const renderer =
+    props.renderer !== undefined ? props.renderer : registry.get(view.component);
   const Body = renderer?.component ?? GenericView;
   const headingId = `${idPrefix}-${view.id}-title`;
   const bodyId = `${idPrefix}-${view.id}-body`;
   let status: React.ReactNode = null;
-  switch (view.status) {
+  switch (quietlyLoading ? 'ready' : view.status) {
     case 'loading':
       status = view.progress ? (
         <span className="jp-SymphonyView-progress">
@@ -204,7 +271,8 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
       data-variables={view.variables.join(',')}
       data-status={view.status}
       aria-labelledby={headingId}
-      aria-busy={view.status === 'loading'}
+      aria-busy={loading}
+      data-busy={loading && !quietlyLoading ? 'true' : undefined}
     >
       <header className="jp-SymphonyView-header">
         <button
@@ -216,18 +284,17 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
           title={view.collapsed ? trans.__('Expand') : trans.__('Collapse')}
           onClick={() => board.setCollapsed(view.id, !view.collapsed)}
         >
-          {view.collapsed ? (
-            <caretRightIcon.react tag="span" elementSize="small" />
-          ) : (
-            <caretDownIcon.react tag="span" elementSize="small" />
-          )}
+          {view.collapsed ? ICONS.expand : ICONS.collapse}
         </button>
         <h4
           ref={headingRef}
           className="jp-SymphonyView-title"
           id={headingId}
           tabIndex={-1}
-          title={registry.info(view.component)?.description || title}
+          title={
+            (props.description ?? registry.info(view.component)?.description) ||
+            title
+          }
         >
           {title}
         </h4>
@@ -239,7 +306,7 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
             title={trans.__('Try again')}
             onClick={() => board.refresh(view.id)}
           >
-            <refreshIcon.react tag="span" elementSize="small" />
+            {ICONS.retry}
           </button>
         ) : null}
         <PinButton view={view} title={title} trans={trans} />
@@ -251,7 +318,7 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
           disabled={index === 0}
           onClick={() => board.move(view.id, -1)}
         >
-          <moveUpIcon.react tag="span" elementSize="small" />
+          {ICONS.moveUp}
         </button>
         <button
           type="button"
@@ -261,7 +328,7 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
           disabled={index === count - 1}
           onClick={() => board.move(view.id, 1)}
         >
-          <moveDownIcon.react tag="span" elementSize="small" />
+          {ICONS.moveDown}
         </button>
         <button
           type="button"
@@ -270,14 +337,14 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
           title={trans.__('Close')}
           onClick={() => board.close(view.id)}
         >
-          <closeIcon.react tag="span" elementSize="small" />
+          {ICONS.close}
         </button>
       </header>
       {!view.collapsed ? (
         <>
           <div
             className="jp-SymphonyView-status"
-            data-status={view.status}
+            data-status={quietlyLoading ? 'ready' : view.status}
             role={view.status === 'error' ? 'alert' : 'status'}
             title={elapsed ? trans.__('Computed in %1', elapsed) : undefined}
           >
@@ -290,7 +357,7 @@ export function ViewCard(props: IViewCardProps): JSX.Element {
                   view={view}
                   data={view.result.data}
                   result={view.result}
-                  filter={board.state.filter}
+                  filter={boardState.filter}
                   board={board}
                   trans={trans}
                 />

@@ -15,7 +15,7 @@ import { launchIcon, ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { BoardModel } from '../board';
-import { ViewCard } from '../components/viewcard';
+import { ViewCard, viewTitle } from '../components/viewcard';
 import { BoardPinButtons } from '../pins/actions';
 import { formatNumber } from '../format';
 import { FilterClause, IBoardView, IFinding, ISymphonyComponents } from '../tokens';
@@ -249,6 +249,11 @@ export function BoardView(props: IBoardViewProps): JSX.Element | null {
                 board={board}
                 registry={registry}
                 trans={trans}
+                state={board.state}
+                focusSeq={board.focus?.id === view.id ? board.focus.seq : null}
+                title={viewTitle(view, registry)}
+                description={registry.info(view.component)?.description}
+                renderer={registry.get(view.component)}
               />
             );
             return decorator?.view ? (

@@ -105,12 +105,13 @@ describe('BoardBinding', () => {
     expect(boardB.views[0].collapsed).toBe(true);
   });
 
-  it('joins a board that has views: the document wins', () => {
+  it('joins a board that has views: the document wins', async () => {
     const { a, b } = pair();
     const boardA = board();
     new BoardBinding(boardA, a);
     boardA.open(dist);
     boardA.setClause({ column: 'age', op: 'in', values: [40] });
+    await boardA.announced(); // the binding hears of a change of the state in the next task
     const late = board();
     late.open(summary);
     new BoardBinding(late, b);
