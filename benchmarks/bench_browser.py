@@ -67,6 +67,25 @@ def report(result: dict[str, Any]) -> None:
                 f"    brush at {label.upper()}, p50 from the pointerup: first view request sent {sent[len(sent) // 2]:.0f} ms,"
                 f" last answer received {answered[len(answered) // 2]:.0f} ms (the rest is drawing)"
             )
+        leaving = sorted(
+            r["requested"] - r["sent"]
+            for part in parts
+            for r in (part or {}).get("requests") or []
+            if r.get("requested") is not None and r.get("sent") is not None
+        )
+        if leaving:
+            print(
+                f"      a view request waits in the browser before it is sent (fetch to requestStart): p50"
+                f" {leaving[len(leaving) // 2]:.1f} ms, max {leaving[-1]:.1f} ms"
+            )
+        phases: dict[str, list[float]] = {}
+        for part in parts:
+            for request in (part or {}).get("requests") or []:
+                for name, ms in (request.get("server") or {}).items():
+                    phases.setdefault(name, []).append(float(ms))
+        if phases:
+            medians = ", ".join(f"{name} {sorted(v)[len(v) // 2]:.1f}" for name, v in phases.items())
+            print(f"      in the server, per view request, p50 ms (Server-Timing): {medians}")
     print(f"  a suggested view opened, click to painted (1M rows): {', '.join(f'{t / 1000:.2f} s' for t in result['click_to_painted_ms'])}")
 
 

@@ -9,8 +9,10 @@
  *   computes the view, the card renders);
  * - linked brush: Distribution, Summary and Table of `df` are open; a mouse
  *   drag across the histogram sets the shared filter; time from the pointerup
- *   to the frame in which both other cards show their new answers; p50/p95 at
- *   1,000,000 and 10,000,000 rows.
+ *   to the frame in which both other cards show their new answers (ready, and
+ *   their status line tells of the new number of rows); p50/p95 at 1,000,000
+ *   and 10,000,000 rows. Each brush also records its view requests' resource
+ *   timing and the server's Server-Timing header (where the time went).
  *
  * Frame times come from a requestAnimationFrame loop in the page (the frame
  * that paints the change, within one frame of 16.7 ms). Figures go to stdout
@@ -132,16 +134,18 @@ async function armBrushTimer(page: IJupyterLabPageFixture, selectors: string[]):
           capture: true,
           once: true
         });
-        const seenBusy = new Set<Element>();
+        // A card has followed when it is ready and says something else of its rows than before (each
+        // brush keeps a different number of rows): an answer that comes within a frame may never show
+        // the card computing.
+        const text = (c: Element) => c.querySelector('.jp-SymphonyView-status')?.textContent ?? '';
+        const before = new Map(cards.map(c => [c, text(c)]));
         const left = new Set(cards);
         const started = performance.now();
         const tick = () => {
           const now = performance.now();
           if (upAt !== null) {
             for (const c of cards) {
-              if (c.getAttribute('data-status') !== 'ready') {
-                seenBusy.add(c);
-              } else if (seenBusy.has(c)) {
+              if (c.getAttribute('data-status') === 'ready' && text(c) !== before.get(c)) {
                 left.delete(c);
               }
             }
@@ -154,7 +158,18 @@ async function armBrushTimer(page: IJupyterLabPageFixture, selectors: string[]):
                 .filter(e => e.startTime >= upAt!);
               (window as any).__brushParts = {
                 sent: fetches.length ? Math.min(...fetches.map(e => e.startTime)) - upAt : null,
-                answered: fetches.length ? Math.max(...fetches.map(e => e.responseEnd)) - upAt : null
+                answered: fetches.length ? Math.max(...fetches.map(e => e.responseEnd)) - upAt : null,
+                // Each view request: sent and answered (from the pointerup), and the server's own
+                // account of its time (Server-Timing: wait, queue, kernel, reply, total).
+                requests: fetches.map(e => ({
+                  sent: e.startTime - upAt!,
+                  requested: (e as PerformanceResourceTiming).requestStart - upAt!,
+                  first_byte: (e as PerformanceResourceTiming).responseStart - upAt!,
+                  answered: e.responseEnd - upAt!,
+                  server: Object.fromEntries(
+                    ((e as PerformanceResourceTiming).serverTiming ?? []).map(t => [t.name, t.duration])
+                  )
+                }))
               };
               resolve(now - upAt);
               return;
@@ -169,7 +184,7 @@ async function armBrushTimer(page: IJupyterLabPageFixture, selectors: string[]):
         requestAnimationFrame(tick);
       });
     },
-    { selectors, wait: WAIT }
+    { selectors, wait: 60_000 }
   );
 }
 
@@ -213,7 +228,7 @@ test('first view painted after the cell, and the linked brush', async ({ page, t
   await expect(distribution.locator('.jp-SymphonyView-overlay')).toBeVisible();
   const others = [selector('summary'), selector('table')];
 
-  const parts: Record<string, Array<{ sent: number | null; answered: number | null }>> = {};
+  const parts: Record<string, Array<{ sent: number | null; answered: number | null; requests?: unknown[] }>> = {};
   async function brushes(count: number, offset = 0, label = '1m'): Promise<number[]> {
     const times: number[] = [];
     parts[label] = [];
@@ -246,6 +261,9 @@ test('first view painted after the cell, and the linked brush', async ({ page, t
       const key = `${f.functionName || '(anonymous)'} ${String(f.url).split('/').pop()}:${f.lineNumber}`;
       self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
     });
+    if (process.env.BENCH_PROFILE_FILE) {
+      fs.writeFileSync(process.env.BENCH_PROFILE_FILE, JSON.stringify(profile));
+    }
     const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
     console.log('CPU profile of 5 brushes, self time (ms):');
     for (const [key, ms] of top) {
@@ -262,6 +280,10 @@ test('first view painted after the cell, and the linked brush', async ({ page, t
     await brushes(5, 40, 'traced');
     await cdp.send('Tracing.end');
     await done;
+    if (process.env.BENCH_TRACE_FILE) {
+      // The whole trace, for chrome://tracing or a script.
+      fs.writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify({ traceEvents: events }));
+    }
     const total = new Map<string, number>();
     for (const e of events) {
       if (e.ph === 'X' && typeof e.dur === 'number') {
