@@ -74,6 +74,7 @@ $(BASELINES)/bin/python:
 bench: build chromium $(BASELINES)/bin/python
 	$(BIN)/python benchmarks/bench_overhead.py
 	$(BIN)/python benchmarks/bench_components.py
+	$(BIN)/python benchmarks/bench_summary_brush.py
 	$(BIN)/python benchmarks/bench_ydata.py
 	cd ui-tests && jlpm install
 	$(BIN)/python benchmarks/bench_browser.py
