@@ -18,7 +18,7 @@ from symphony_lab.components import summary as summary_module
 from symphony_lab.components.summary import Summary
 from symphony_lab.kernel import analysis, sketch
 from symphony_lab.kernel.catalog import CatalogOptions
-from symphony_lab.kernel.frames import Rows, apply_filter, column_kind, json_value
+from symphony_lab.kernel.frames import Rows, apply_filter, column_kind, filter_mask, json_value
 from symphony_lab.kernel.safe import sample_positions
 from symphony_lab.kernel.sketch import EXACT_BELOW, BottomK, TableCache, distinct_count, kth_smallest_distinct
 
@@ -189,6 +189,9 @@ def test_the_wide_filter_estimates_and_reads_the_tables(planted: pd.DataFrame, m
         assert "distinct_approx" not in got[name], name
     assert got["nothing"]["distinct"] == 0 and got["constant"]["distinct"] == 1
     assert 0 < sketch.tables.nbytes <= 6 * BottomK.expected_bytes(N)  # wide, score, income, single, when, span
+    mask = filter_mask(planted, AGE_WIDE)
+    for _, _, table in sketch.tables._items:  # each answers for the filter (no hashing of the kept values)
+        assert table.kth(mask, int(mask.sum())) is not None
 
 
 @pytest.mark.parametrize("bins", [2, 7, 100])

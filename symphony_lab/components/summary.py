@@ -181,20 +181,23 @@ class _TableSource:
     build: bool
 
     def kth(self) -> Any:
+        """The kept rows' k-th smallest distinct hash from the column's table, or None (no table, or
+        too few of them in it; a table there is no memory for is no table: the kept values are then
+        hashed, as without one)."""
         from ..kernel.sketch import tables
 
-        fingerprint = self.tables.fingerprint()
-        if fingerprint is None:
-            return None
-        values = self.col.to_numpy()
         try:
+            fingerprint = self.tables.fingerprint()
+            if fingerprint is None:
+                return None
+            values = self.col.to_numpy()
             address = int(values.__array_interface__["data"][0])
-        except Exception:
+            df = self.tables.df
+            key = (id(df), fingerprint, self.position, address, len(values), values.dtype.str)
+            table = tables.get_or_build(df, key, values) if self.build else tables.get(df, key, values)
+            return None if table is None else table.kth(self.tables.rows.member(), self.tables.rows.count)
+        except MemoryError:
             return None
-        df = self.tables.df
-        key = (id(df), fingerprint, self.position, address, len(values), values.dtype.str)
-        table = tables.get_or_build(df, key, values) if self.build else tables.get(df, key, values)
-        return None if table is None else table.kth(self.tables.rows.member(), self.tables.rows.count)
 
 
 def _column(label: Any, col: Any, rows: Any, bins: int, table: _TableSource | None) -> dict[str, Any]:
