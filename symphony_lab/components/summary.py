@@ -4,8 +4,8 @@ Distinct counts of more than 200,000 numeric values with many distinct ones are 
 1 %, kernel/sketch.py) and marked ``distinct_approx``; everything else is exact on the rows summarised.
 
 Under the board's filter the filtered frame is never built: each column takes its own rows (one ``take``
-of their positions), integers over a small range are summarised from one bincount, categoricals from a
-bincount of their codes, and the distinct count of many floats or dates comes from the column's bottom-k
+of their positions), integers over a small range are summarised from one bincount, categoricals from the
+counts of their codes, and the distinct count of many floats or dates comes from the column's bottom-k
 table (kernel/sketch.py) instead of hashing the kept values again. The answers are those of the plain
 computation on the filtered frame (tests/test_summary_fast.py compares them)."""
 
@@ -223,7 +223,6 @@ def _column(label: Any, col: Any, rows: Any, bins: int, table: _TableSource | No
 def _other_column(name: str, col: Any, kind: str, bins: int, table: _TableSource | None) -> dict[str, Any]:
     """``_column`` for the rest (text, nullable dtypes, zoned dates, ...), on the column's kept rows."""
     import numpy as np
-    import pandas as pd
 
     from ..kernel.frames import json_value
     from ..kernel.sketch import distinct_count
