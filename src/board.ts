@@ -56,6 +56,9 @@ export type StateFor = (spec: IViewSpec, state: IBoardState) => IBoardState;
 type Value = string | number | boolean | null;
 
 /** A request in flight (or deferred) for one view. */
+/** How long an answer waits for the other views asked for with it (ms; see `_answer`). */
+export const GROUP_HOLD_MS = 80;
+
 interface IRun {
   seq: number;
   controller: AbortController | null;
@@ -695,6 +698,7 @@ export class BoardModel implements IBoardModel {
     const view = this._views.find(v => v.id === id);
     const kernelId = this._kernelId;
     if (!view || !kernelId || this._isDisposed) {
+      this._leaveGroup(id);
       return;
     }
     const run = this._runFor(id);
@@ -703,11 +707,13 @@ export class BoardModel implements IBoardModel {
     const seq = ++run.seq;
     if (this._catalog && this._fingerprints(view) === null) {
       run.deferred = false;
+      this._leaveGroup(id);
       this._update(id, { status: 'missing', error: null, result: null });
       return;
     }
     if (!this._isReady()) {
       run.deferred = true;
+      this._leaveGroup(id);
       this._update(id, { status: 'waiting', error: null });
       return;
     }
@@ -716,6 +722,7 @@ export class BoardModel implements IBoardModel {
     const state = this.stateFor(view);
     this._update(id, { status: 'loading', error: null });
     if (!this._fetch) {
+      this._leaveGroup(id);
       return;
     }
     const controller = new AbortController();
@@ -750,7 +757,7 @@ export class BoardModel implements IBoardModel {
       if (result.fingerprints.length === view.variables.length) {
         run.requested = result.fingerprints;
       }
-      this._update(id, {
+      this._answer(id, seq, {
         status: 'ready',
         result,
         error: null,
@@ -761,6 +768,7 @@ export class BoardModel implements IBoardModel {
       if (!isCurrent() || isAbort(reason)) {
         return;
       }
+      this._leaveGroup(id);
       run.controller = null;
       if (statusOf(reason) === 409) {
         // The kernel is busy with someone's execution: ask again when idle.
@@ -928,15 +936,19 @@ export class BoardModel implements IBoardModel {
       const byCost = [...this._views].sort(
         (a, b) => (a.result?.elapsed_ms ?? 0) - (b.result?.elapsed_ms ?? 0)
       );
-      for (const view of byCost) {
-        if (
+      const asked = byCost.filter(
+        view =>
           view.status !== 'missing' &&
           (view.state === null ||
             stableStringify(this.stateFor(view)) !==
               stableStringify(view.state))
-        ) {
-          void this._request(view.id);
-        }
+      );
+      this._openGroup(asked.map(view => view.id));
+      for (const view of asked) {
+        void this._request(view.id);
+      }
+      if (this._group && this._group.waiting.size === 0) {
+        this._closeGroup(); // (nothing was sent: no kernel, a busy one)
       }
     };
     const now = Date.now();
@@ -955,6 +967,72 @@ export class BoardModel implements IBoardModel {
       this._timer = null;
       requestStale();
     }, this._debounce);
+  }
+
+  /**
+   * Views asked for together (after one change of the shared state) are
+   * drawn together: an answer waits for the others of its group, for at most
+   * `GROUP_HOLD_MS` after the first one came. One drawing of the board instead
+   * of one per answer, and none while the kernel computes the next view of
+   * the group (on two cores the page's drawing slowed the kernel down).
+   */
+  private _openGroup(ids: string[]): void {
+    this._closeGroup();
+    if (ids.length > 1) {
+      this._group = { waiting: new Set(ids), held: new Map(), timer: null };
+    }
+  }
+
+  /** A view of the group will not answer (failed, busy kernel, closed). */
+  private _leaveGroup(id: string): void {
+    const group = this._group;
+    if (group?.waiting.delete(id) && group.waiting.size === 0) {
+      this._closeGroup();
+    }
+  }
+
+  /** Draw what the group holds, and end it. */
+  private _closeGroup(): void {
+    const group = this._group;
+    if (!group) {
+      return;
+    }
+    this._group = null;
+    if (group.timer !== null) {
+      clearTimeout(group.timer);
+    }
+    if (group.held.size === 0) {
+      return;
+    }
+    const held = group.held;
+    this._views = this._views.map(view => {
+      const answer = held.get(view.id);
+      // Only an answer that is still the view's latest (no newer request since).
+      return answer && this._runs.get(view.id)?.seq === answer.seq
+        ? { ...view, ...answer.patch }
+        : view;
+    });
+    this._emit();
+  }
+
+  /** A view's answer: drawn now, or with the others of its group. */
+  private _answer(id: string, seq: number, patch: Partial<IBoardView>): void {
+    const group = this._group;
+    if (!group || !group.waiting.has(id)) {
+      this._update(id, patch);
+      return;
+    }
+    group.waiting.delete(id);
+    group.held.set(id, { seq, patch });
+    if (group.waiting.size === 0) {
+      this._closeGroup();
+    } else if (group.timer === null) {
+      group.timer = setTimeout(() => {
+        if (this._group === group) {
+          this._closeGroup();
+        }
+      }, GROUP_HOLD_MS);
+    }
   }
 
   private _update(id: string, patch: Partial<IBoardView>): void {
@@ -977,6 +1055,10 @@ export class BoardModel implements IBoardModel {
   }
 
   private _abortAll(): void {
+    if (this._group?.timer != null) {
+      clearTimeout(this._group.timer);
+    }
+    this._group = null; // (answers held for views being left are dropped)
     if (this._timer !== null) {
       clearTimeout(this._timer);
       this._timer = null;
@@ -996,6 +1078,12 @@ export class BoardModel implements IBoardModel {
   /** While above 0, changes are not announced (a `_setState` announces them once, after its requests). */
   private _holding = 0;
   private _later: Array<() => void> = [];
+  /** The views asked for by the last change of the state, while their answers come (`_answer`). */
+  private _group: {
+    waiting: Set<string>;
+    held: Map<string, { seq: number; patch: Partial<IBoardView> }>;
+    timer: ReturnType<typeof setTimeout> | null;
+  } | null = null;
   private _announced: Promise<void> | null = null;
 
   private _fetch: FetchView | null;

@@ -8,6 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { readViewBody, VIEW_MEDIA_TYPE } from './arrow';
+import { RequestWorker } from './requestworker';
 import {
   parseCatalog,
   parseComponents,
@@ -78,6 +79,17 @@ export class CatalogClient implements ICatalogClient {
     this._WebSocket =
       options.WebSocket ??
       (this.serverSettings.WebSocket as unknown as WebSocketConstructor);
+    // View requests leave from a worker (src/requestworker.ts) unless the
+    // settings bring a fetch of their own (tests, a host that wraps fetch).
+    const ownFetch =
+      typeof fetch === 'function' && this.serverSettings.fetch === fetch;
+    this._requests =
+      options.requestWorker !== false && ownFetch
+        ? new RequestWorker(this.serverSettings.fetch as typeof fetch)
+        : null;
+    this._viewSettings = this._requests
+      ? this._requests.settings(this.serverSettings)
+      : this.serverSettings;
     this._initialDelay = options.reconnect?.initialDelay ?? 1000;
     this._maxDelay = options.reconnect?.maxDelay ?? 10000;
     this._jitter = options.reconnect?.jitter ?? 0.25;
@@ -278,7 +290,7 @@ export class CatalogClient implements ICatalogClient {
         signal,
         headers: { Accept: `${VIEW_MEDIA_TYPE}, application/json;q=0.5` }
       },
-      this.serverSettings
+      this._viewSettings
     );
     if (!response.ok) {
       throw await ServerConnection.ResponseError.create(response);
@@ -310,6 +322,7 @@ export class CatalogClient implements ICatalogClient {
       return;
     }
     this._isDisposed = true;
+    this._requests?.dispose();
     if (this._timer !== null) {
       clearTimeout(this._timer);
       this._timer = null;
@@ -461,6 +474,8 @@ export class CatalogClient implements ICatalogClient {
   private _jitter: number;
   private _socket: IWebSocketLike | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _requests: RequestWorker | null;
+  private _viewSettings: ServerConnection.ISettings;
   private _attempt = 0;
   private _state: ConnectionState = 'closed';
   private _watches = new Map<string, number>();
@@ -506,6 +521,11 @@ export namespace CatalogClient {
     serverSettings?: ServerConnection.ISettings;
     /** Defaults to the settings' WebSocket (the browser's). */
     WebSocket?: WebSocketConstructor;
+    /**
+     * Send view requests from a worker (default true; only when the settings
+     * use the browser's own fetch).
+     */
+    requestWorker?: boolean;
     /** Backoff between reconnection attempts. */
     reconnect?: {
       /** Delay before the first retry, ms (default 1000). */

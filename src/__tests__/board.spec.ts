@@ -1,4 +1,4 @@
-import { BoardModel } from '../board';
+import { BoardModel, GROUP_HOLD_MS } from '../board';
 import { CatalogModel } from '../model';
 import { stateForView, ComponentRegistry } from '../registry';
 import { IBoardState, IViewRequest, IViewResult, IViewSpec } from '../tokens';
@@ -254,6 +254,55 @@ describe('BoardModel', () => {
       // Nothing pending: resolves at once.
       await board.announced();
       expect(changes).toBe(before + 1);
+    });
+
+    it('draws the views asked for by one change together, or after GROUP_HOLD_MS', async () => {
+      board.open(summary);
+      board.open(missing);
+      server.answer(0);
+      server.answer(1);
+      await flush();
+      jest.advanceTimersByTime(1000);
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 30 });
+      jest.advanceTimersByTime(0);
+      await board.announced();
+      const statuses = () => board.views.map(v => `${v.component}:${v.status}`).sort();
+      const before = changes;
+      // The first answer waits for the other one...
+      server.answer(2, { rows: 5 });
+      await flush();
+      expect(statuses()).toEqual(['missing:loading', 'summary:loading']);
+      expect(changes).toBe(before);
+      // ...and both are drawn at once.
+      server.answer(3, { rows: 6 });
+      await flush();
+      expect(statuses()).toEqual(['missing:ready', 'summary:ready']);
+      expect(changes).toBe(before + 1);
+      // A slow view holds the others back for GROUP_HOLD_MS at most.
+      jest.advanceTimersByTime(1000);
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 40 });
+      jest.advanceTimersByTime(0);
+      await board.announced();
+      server.answer(4, { rows: 7 });
+      await flush();
+      jest.advanceTimersByTime(GROUP_HOLD_MS - 1);
+      expect(statuses().filter(s => s.endsWith(':ready'))).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(statuses().filter(s => s.endsWith(':ready'))).toHaveLength(1);
+      // A view that fails leaves the group: the other one is drawn when it comes.
+      jest.advanceTimersByTime(1000);
+      server.answer(5, { rows: 8 });
+      await flush();
+      expect(statuses()).toEqual(['missing:ready', 'summary:ready']);
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 50 });
+      jest.advanceTimersByTime(0);
+      await board.announced();
+      server.calls[6].reject(httpError(500, 'boom'));
+      await flush();
+      server.answer(7, { rows: 9 });
+      await flush(); // (no timer advanced: drawn at once)
+      expect(board.views.filter(v => v.status === 'ready')).toHaveLength(1);
+      expect(board.views.filter(v => v.status === 'error')).toHaveLength(1);
     });
 
     it('toggles values of an "in" clause', () => {

@@ -488,9 +488,13 @@ export function Histogram(props: {
           }}
           onPointerUp={event => {
             if (drag) {
-              finish(drag.from, toX(event.clientX));
-              setDrag(null);
-              report(null, binAt(toX(event.clientX)));
+              const x = toX(event.clientX);
+              finish(drag.from, x);
+              // Drawn in a later task (a transition), so that this one ends with nothing to draw: the
+              // browser sends the linked views' requests only once it has ended and drawn what it
+              // changed (src/board.ts, _setState).
+              React.startTransition(() => setDrag(null));
+              report(null, binAt(x));
             }
           }}
           onPointerLeave={() => {

@@ -130,6 +130,7 @@ async function armBrushTimer(page: IJupyterLabPageFixture, selectors: string[]):
       (window as any).__brushTime = new Promise<number>((resolve, reject) => {
         let upAt: number | null = null;
         performance.clearResourceTimings(); // the buffer holds 250 entries by default
+        performance.clearMarks('symphony-lab:view-request');
         document.addEventListener('pointerup', () => (upAt = performance.now()), {
           capture: true,
           once: true
@@ -150,27 +151,7 @@ async function armBrushTimer(page: IJupyterLabPageFixture, selectors: string[]):
               }
             }
             if (left.size === 0) {
-              // Where the time went: the first view request sent, the last answer received
-              // (resource timing), both from the pointerup.
-              const fetches = performance
-                .getEntriesByType('resource')
-                .filter(e => e.name.includes('/symphony-lab/api/kernels/') && e.name.includes('/views'))
-                .filter(e => e.startTime >= upAt!);
-              (window as any).__brushParts = {
-                sent: fetches.length ? Math.min(...fetches.map(e => e.startTime)) - upAt : null,
-                answered: fetches.length ? Math.max(...fetches.map(e => e.responseEnd)) - upAt : null,
-                // Each view request: sent and answered (from the pointerup), and the server's own
-                // account of its time (Server-Timing: wait, queue, kernel, reply, total).
-                requests: fetches.map(e => ({
-                  sent: e.startTime - upAt!,
-                  requested: (e as PerformanceResourceTiming).requestStart - upAt!,
-                  first_byte: (e as PerformanceResourceTiming).responseStart - upAt!,
-                  answered: e.responseEnd - upAt!,
-                  server: Object.fromEntries(
-                    ((e as PerformanceResourceTiming).serverTiming ?? []).map(t => [t.name, t.duration])
-                  )
-                }))
-              };
+              (window as any).__brushUpAt = upAt;
               resolve(now - upAt);
               return;
             }
@@ -186,6 +167,50 @@ async function armBrushTimer(page: IJupyterLabPageFixture, selectors: string[]):
     },
     { selectors, wait: 60_000 }
   );
+}
+
+/**
+ * Where the last brush's time went, per view request, from the pointerup: asked for (`sent`), sent
+ * by the browser (`requested`), first byte and last byte of the answer, and the server's account
+ * (Server-Timing: wait, queue, kernel, reply, total). Requests sent from the page are in its resource
+ * timing; those sent from the extension's request worker are marked by it (`symphony-lab:view-request`,
+ * src/requestworker.ts), a moment after their answer: read after a short wait.
+ */
+async function brushParts(page: IJupyterLabPageFixture): Promise<unknown> {
+  await page.waitForTimeout(50);
+  return page.evaluate(() => {
+    const upAt = (window as any).__brushUpAt as number;
+    type Request = { sent: number; requested: number; first_byte: number; answered: number; server: unknown };
+    const requests: Request[] = [];
+    for (const m of performance.getEntriesByName('symphony-lab:view-request') as PerformanceMark[]) {
+      const d = m.detail;
+      if (d.fetched >= upAt) {
+        requests.push({
+          sent: d.fetched - upAt,
+          requested: d.requestStart - upAt,
+          first_byte: d.responseStart - upAt,
+          answered: d.responseEnd - upAt,
+          server: d.server
+        });
+      }
+    }
+    for (const e of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+      if (e.name.includes('/symphony-lab/api/kernels/') && e.name.includes('/views') && e.startTime >= upAt) {
+        requests.push({
+          sent: e.startTime - upAt,
+          requested: e.requestStart - upAt,
+          first_byte: e.responseStart - upAt,
+          answered: e.responseEnd - upAt,
+          server: Object.fromEntries((e.serverTiming ?? []).map(t => [t.name, t.duration]))
+        });
+      }
+    }
+    return {
+      sent: requests.length ? Math.min(...requests.map(r => r.sent)) : null,
+      answered: requests.length ? Math.max(...requests.map(r => r.answered)) : null,
+      requests
+    };
+  });
 }
 
 /** The i-th brush: from the middle of bin a to the middle of bin b of the 30 bins, a different pair each
@@ -237,7 +262,7 @@ test('first view painted after the cell, and the linked brush', async ({ page, t
       const [from, to] = brushRange(i + offset);
       await brush(page, distribution, from, to);
       times.push(await page.evaluate(() => (window as any).__brushTime));
-      parts[label].push(await page.evaluate(() => (window as any).__brushParts));
+      parts[label].push((await brushParts(page)) as any);
       await expect(distribution).toHaveAttribute('data-status', 'ready', { timeout: WAIT });
     }
     return times;

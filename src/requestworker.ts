@@ -1,0 +1,352 @@
+/*
+ * View requests sent from a worker.
+ *
+ * A page's fetch() leaves the browser only once the task that called it has
+ * ended, and after a pointer is released the browser draws the page first:
+ * a brush's linked views waited 15-35 ms in the page before their requests
+ * went out (docs/benchmarks.md, "Browser latency"). A dedicated worker has no
+ * drawing to do: the page posts it the request (already signed by
+ * JupyterLab's ServerConnection: token, XSRF header) and the worker sends it
+ * at once; the answer comes back as a stream of chunks, which the page reads
+ * as an ordinary Response.
+ *
+ * The worker is made from a small inline script (a blob: URL, same origin as
+ * the page, so cookies go with its requests). Where no worker can be made or
+ * it fails (no Worker, a content security policy that forbids blob: workers),
+ * requests go through the page's own fetch, as before.
+ */
+import { ServerConnection } from '@jupyterlab/services';
+
+/** The worker: one fetch per message, its answer streamed back in chunks. */
+const WORKER_SOURCE = `
+'use strict';
+const running = new Map();
+self.onmessage = async event => {
+  const m = event.data;
+  if (m.type === 'abort') {
+    const c = running.get(m.id);
+    if (c) c.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(m.id, controller);
+  try {
+    const response = await fetch(m.url, {
+      method: m.method, headers: m.headers, body: m.body, cache: m.cache,
+      credentials: m.credentials, signal: controller.signal
+    });
+    self.postMessage({ id: m.id, type: 'head', status: response.status,
+      statusText: response.statusText, headers: Array.from(response.headers.entries()) });
+    if (response.body) {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        self.postMessage({ id: m.id, type: 'chunk', value }, [value.buffer]);
+      }
+    }
+    self.postMessage({ id: m.id, type: 'end' });
+    // Then where its time went (the page marks it: see VIEW_REQUEST_MARK).
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const entries = performance.getEntriesByName(m.url, 'resource');
+    const e = entries[entries.length - 1];
+    performance.clearResourceTimings();
+    if (e) {
+      const t = x => performance.timeOrigin + x;
+      self.postMessage({ id: m.id, type: 'timing', timing: {
+        requestStart: t(e.requestStart), responseStart: t(e.responseStart), responseEnd: t(e.responseEnd),
+        server: (e.serverTiming || []).map(s => [s.name, s.duration]) } });
+    }
+  } catch (e) {
+    self.postMessage({ id: m.id, type: 'error', name: String(e && e.name), message: String(e && e.message) });
+  } finally {
+    running.delete(m.id);
+  }
+};
+`;
+
+/** What ServerConnection builds a request into, in place of a Request (read synchronously). */
+class PlainRequest {
+  constructor(url: string, init: RequestInit = {}) {
+    this.url = url;
+    this.method = init.method ?? 'GET';
+    this.headers = new Headers(init.headers);
+    this.body = typeof init.body === 'string' ? init.body : null;
+    this.signal = init.signal ?? null;
+    this.cache = init.cache ?? 'default';
+    this.credentials = init.credentials ?? 'same-origin';
+  }
+
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string | null;
+  readonly signal: AbortSignal | null;
+  readonly cache: RequestCache;
+  readonly credentials: RequestCredentials;
+}
+
+interface IPending {
+  request: PlainRequest;
+  resolve: (response: Response) => void;
+  reject: (reason: unknown) => void;
+  /** The body's stream, once the head has come. */
+  stream: ReadableStreamDefaultController<Uint8Array> | null;
+  onAbort: () => void;
+  /** When the page asked for it (performance.now()). */
+  fetched: number;
+}
+
+/**
+ * A User Timing mark made for every view request sent from the worker (its
+ * resource timing is the worker's, out of the page's sight): `detail` has the
+ * request's `url`, and in the page's clock (ms, like performance.now()) when
+ * it was asked for (`fetched`), sent (`requestStart`), answered
+ * (`responseStart`, `responseEnd`), and the server's Server-Timing
+ * (`server`: name to ms). Seen in the browser's performance tools; the browser
+ * benchmark reads them.
+ */
+export const VIEW_REQUEST_MARK = 'symphony-lab:view-request';
+
+interface IWorkerTiming {
+  requestStart: number;
+  responseStart: number;
+  responseEnd: number;
+  server: [string, number][];
+}
+
+type WorkerMessage =
+  | { id: number; type: 'head'; status: number; statusText: string; headers: [string, string][] }
+  | { id: number; type: 'chunk'; value: Uint8Array }
+  | { id: number; type: 'end' }
+  | { id: number; type: 'error'; name: string; message: string }
+  | { id: number; type: 'timing'; timing: IWorkerTiming };
+
+function abortError(): Error {
+  if (typeof DOMException === 'function') {
+    return new DOMException('The request was aborted.', 'AbortError');
+  }
+  const error = new Error('The request was aborted.');
+  error.name = 'AbortError';
+  return error;
+}
+
+/**
+ * Sends requests from a dedicated worker (see the module's comment); falls
+ * back to `fallback` (the page's fetch) when it cannot.
+ */
+export class RequestWorker {
+  constructor(fallback: typeof fetch) {
+    this._fallback = fallback;
+  }
+
+  /** Whether requests go through a worker (false once it could not be made or failed). */
+  get active(): boolean {
+    return this._worker !== null || (!this._failed && typeof Worker === 'function');
+  }
+
+  /** The settings of `base` with this worker as their fetch. */
+  settings(base: ServerConnection.ISettings): ServerConnection.ISettings {
+    return ServerConnection.makeSettings({
+      ...base,
+      Request: PlainRequest as unknown as typeof Request,
+      fetch: ((request: PlainRequest) => this.fetch(request)) as unknown as typeof fetch
+    });
+  }
+
+  /** Send `request` (as ServerConnection built it). */
+  fetch(request: PlainRequest): Promise<Response> {
+    const worker = this._ensureWorker();
+    if (!worker) {
+      return this._viaPage(request);
+    }
+    if (request.signal?.aborted) {
+      return Promise.reject(abortError());
+    }
+    const id = ++this._seq;
+    return new Promise<Response>((resolve, reject) => {
+      const onAbort = (): void => {
+        const pending = this._pending.get(id);
+        if (!pending) {
+          return;
+        }
+        this._pending.delete(id);
+        worker.postMessage({ id, type: 'abort' });
+        if (pending.stream) {
+          pending.stream.error(abortError());
+        } else {
+          reject(abortError());
+        }
+      };
+      this._pending.set(id, {
+        request,
+        resolve,
+        reject,
+        stream: null,
+        onAbort,
+        fetched: performance.now()
+      });
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      worker.postMessage({
+        id,
+        type: 'fetch',
+        url: request.url,
+        method: request.method,
+        headers: Array.from(request.headers.entries()),
+        body: request.body,
+        cache: request.cache,
+        credentials: request.credentials
+      });
+    });
+  }
+
+  dispose(): void {
+    this._worker?.terminate();
+    this._worker = null;
+    this._failed = true;
+    if (this._url) {
+      URL.revokeObjectURL(this._url);
+      this._url = null;
+    }
+  }
+
+  private _viaPage(request: PlainRequest): Promise<Response> {
+    return this._fallback(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      cache: request.cache,
+      credentials: request.credentials,
+      signal: request.signal
+    });
+  }
+
+  private _ensureWorker(): Worker | null {
+    if (this._worker || this._failed) {
+      return this._worker;
+    }
+    if (typeof Worker !== 'function' || typeof Blob !== 'function' || typeof URL.createObjectURL !== 'function') {
+      this._failed = true;
+      return null;
+    }
+    try {
+      this._url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+      const worker = new Worker(this._url, { name: 'symphony-lab requests' });
+      worker.onmessage = event => this._onMessage(event.data as WorkerMessage);
+      worker.onerror = event => {
+        event.preventDefault?.();
+        this._fail();
+      };
+      this._worker = worker;
+    } catch {
+      this._fail();
+    }
+    return this._worker;
+  }
+
+  /** The worker cannot be used: what it had not started answering goes through the page. */
+  private _fail(): void {
+    this._worker?.terminate();
+    this._worker = null;
+    this._failed = true;
+    for (const [id, pending] of this._pending) {
+      if (pending.stream) {
+        pending.stream.error(new TypeError('The request worker stopped.'));
+      } else {
+        this._viaPage(pending.request).then(pending.resolve, pending.reject);
+      }
+      pending.request.signal?.removeEventListener('abort', pending.onAbort);
+      this._pending.delete(id);
+    }
+  }
+
+  private _onMessage(message: WorkerMessage): void {
+    if (message.type === 'timing') {
+      this._mark(message.id, message.timing);
+      return;
+    }
+    const pending = this._pending.get(message.id);
+    if (!pending) {
+      return; // aborted
+    }
+    switch (message.type) {
+      case 'head': {
+        const body = new ReadableStream<Uint8Array>({
+          start: controller => {
+            pending.stream = controller;
+          }
+        });
+        // (A status without a body, such as 204, cannot take a stream.)
+        const empty = message.status === 204 || message.status === 304;
+        pending.resolve(
+          new Response(empty ? null : body, {
+            status: message.status,
+            statusText: message.statusText,
+            headers: message.headers
+          })
+        );
+        break;
+      }
+      case 'chunk':
+        pending.stream?.enqueue(message.value);
+        break;
+      case 'end':
+        this._finish(message.id, pending);
+        pending.stream?.close();
+        break;
+      case 'error': {
+        this._finish(message.id, pending);
+        const error =
+          message.name === 'AbortError' ? abortError() : new TypeError(message.message || 'Failed to fetch');
+        if (pending.stream) {
+          pending.stream.error(error);
+        } else {
+          pending.reject(error);
+        }
+        break;
+      }
+    }
+  }
+
+  private _finish(id: number, pending: IPending): void {
+    this._pending.delete(id);
+    pending.request.signal?.removeEventListener('abort', pending.onAbort);
+    this._done.set(id, { url: pending.request.url, fetched: pending.fetched });
+    if (this._done.size > 64) {
+      this._done.delete(this._done.keys().next().value as number);
+    }
+  }
+
+  private _mark(id: number, timing: IWorkerTiming): void {
+    const done = this._done.get(id);
+    this._done.delete(id);
+    if (!done || typeof performance?.mark !== 'function') {
+      return;
+    }
+    const page = (t: number): number => t - performance.timeOrigin;
+    try {
+      performance.mark(VIEW_REQUEST_MARK, {
+        startTime: done.fetched,
+        detail: {
+          url: done.url,
+          fetched: done.fetched,
+          requestStart: page(timing.requestStart),
+          responseStart: page(timing.responseStart),
+          responseEnd: page(timing.responseEnd),
+          server: Object.fromEntries(timing.server)
+        }
+      });
+    } catch {
+      // (a browser without mark details: nothing to record)
+    }
+  }
+
+  private _fallback: typeof fetch;
+  private _worker: Worker | null = null;
+  private _url: string | null = null;
+  private _failed = false;
+  private _seq = 0;
+  private _pending = new Map<number, IPending>();
+  /** Requests answered, until their timing comes. */
+  private _done = new Map<number, { url: string; fetched: number }>();
+}
