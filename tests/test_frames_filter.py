@@ -115,3 +115,37 @@ def test_large_frames_share_one_mask_per_state_until_the_fingerprint_changes() -
     assert filter_mask(small, state) is not filter_mask(small, state)
     no_fp = {"filter": state["filter"]}
     assert filter_mask(df, no_fp) is not filter_mask(df, no_fp)
+
+
+@pytest.mark.parametrize(
+    "column, low, high",
+    [
+        ("i", 20.5, 60.25), ("i", None, 40), ("i", -5, None), ("f", 0.2, 0.7), ("f", None, None), ("f", 0.5, None),
+        ("u8", -5, 3.5), ("u8", 10, 250), ("u64", 2**63, None), ("f32", 0.25, 0.75), ("pdint", 3, 30), ("dt", "2024-01-03", None),
+    ],
+)
+def test_a_range_on_a_numeric_column_keeps_what_pandas_keeps(column, low, high) -> None:
+    """Numpy number columns are compared on their arrays (the brush's path); the rows kept are those of
+    pandas' comparisons with missing values left out, for every dtype and bound."""
+    rng = np.random.default_rng(7)
+    n = 20_000
+    df = pd.DataFrame({
+        "i": rng.integers(-50, 90, n),
+        "f": np.where(rng.random(n) < 0.1, np.nan, rng.random(n)),
+        "u8": rng.integers(0, 256, n).astype(np.uint8),
+        "u64": rng.integers(0, 2**63, n, dtype=np.uint64) * np.uint64(2),
+        "f32": rng.random(n).astype(np.float32),
+        "pdint": pd.array(np.where(rng.random(n) < 0.1, None, rng.integers(0, 40, n)), dtype="Int64"),
+        "dt": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10, n), unit="D"),
+    })
+    mask = filter_mask(df, {"filter": [{"column": column, "op": "range", "min": low, "max": high}]})
+    values = df[column]
+    if column == "dt":
+        low, high = (pd.Timestamp(b) if b is not None else None for b in (low, high))
+    expected = values.notna().to_numpy(copy=True)
+    if low is not None:
+        expected &= (values >= low).to_numpy(dtype=bool, na_value=False)
+    if high is not None:
+        expected &= (values <= high).to_numpy(dtype=bool, na_value=False)
+    assert mask is not None and 0 < expected.sum() < n  # (every case keeps some rows and drops some)
+    np.testing.assert_array_equal(mask, expected)
