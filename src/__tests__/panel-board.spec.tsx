@@ -98,6 +98,29 @@ describe('SymphonyPanel: findings, suggestions, board', () => {
     expect(order & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
+  it('draws its variables again for a new catalog or open views, not for every answer of a view', async () => {
+    const asked = jest.spyOn(model, 'suggestionsFor');
+    // A view opened: the suggestions say which views are open.
+    await settle(() => board.open({ component: 'summary', variables: ['df'], params: {} }));
+    await settle();
+    expect(asked).toHaveBeenCalled();
+    expect($('.jp-SymphonyView[data-component="summary"]')?.getAttribute('data-status')).toBe('ready');
+    // Its next answers (a new filter, twice) change the board, not the variables.
+    asked.mockClear();
+    await settle(() => board.setClause({ column: 'age', op: 'range', min: 1, max: 2 }));
+    await settle(() => board.announced());
+    await settle(() => board.setClause({ column: 'age', op: 'range', min: 1, max: 3 }));
+    await settle(() => board.announced());
+    await settle();
+    expect(requests.at(-1)?.state).toEqual({ filter: [{ column: 'age', op: 'range', min: 1, max: 3 }] });
+    expect($('.jp-SymphonyBoard-chip[data-column="age"]')).not.toBeNull();
+    expect(asked).not.toHaveBeenCalled();
+    // A new catalog: drawn again.
+    await settle(() => model.handleSuggestions(suggestions('k1')));
+    expect(asked).toHaveBeenCalled();
+    asked.mockRestore();
+  });
+
   it('opens a finding’s view on the board', async () => {
     expect($('.jp-SymphonyBoard')).toBeNull();
     await settle(() => ($('.jp-SymphonyPanel-finding') as HTMLElement).click());

@@ -41,6 +41,7 @@ import { viewKey } from '../suggestions';
 import {
   DisplayState,
   GroupId,
+  IFinding,
   ISymphonyComponents,
   IViewSpec
 } from '../tokens';
@@ -70,9 +71,9 @@ export class SymphonyPanel extends ReactWidget {
     this.title.caption = this._trans.__('Symphony');
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', this._trans.__('Symphony'));
-    this.model.stateChanged.connect(this._onModelChanged, this);
+    this.model.stateChanged.connect(this._onCatalogChanged, this);
     this.board.changed.connect(this._onModelChanged, this);
-    this.registry.changed.connect(this._onModelChanged, this);
+    this.registry.changed.connect(this._onCatalogChanged, this);
   }
 
   /** The model rendered. */
@@ -89,9 +90,9 @@ export class SymphonyPanel extends ReactWidget {
       return;
     }
     this._setActive(false);
-    this.model.stateChanged.disconnect(this._onModelChanged, this);
+    this.model.stateChanged.disconnect(this._onCatalogChanged, this);
     this.board.changed.disconnect(this._onModelChanged, this);
-    this.registry.changed.disconnect(this._onModelChanged, this);
+    this.registry.changed.disconnect(this._onCatalogChanged, this);
     for (const owned of this._owned.splice(0)) {
       owned.dispose();
     }
@@ -106,6 +107,7 @@ export class SymphonyPanel extends ReactWidget {
         registry={this.registry}
         trans={this._trans}
         onOpenBoard={this._onOpenBoard}
+        catalogVersion={this._catalogVersion}
       />
     );
   }
@@ -145,6 +147,14 @@ export class SymphonyPanel extends ReactWidget {
     this.update();
   }
 
+  /** The catalog or the registry changed: the variables and findings are drawn again. */
+  private _onCatalogChanged(): void {
+    this._catalogVersion += 1;
+    this.update();
+  }
+
+  private _catalogVersion = 0;
+
   private _trans: TranslationBundle;
   private _hold: IDisposable | null = null;
   private _owned: IDisposable[] = [];
@@ -170,6 +180,8 @@ interface IViewProps {
   registry: ISymphonyComponents;
   trans: TranslationBundle;
   onOpenBoard?: () => void;
+  /** Grows with every change of the catalog's model or of the registry (see `CatalogSections`). */
+  catalogVersion?: number;
 }
 
 function groupLabel(id: GroupId, trans: TranslationBundle): string {
@@ -192,13 +204,12 @@ function groupLabel(id: GroupId, trans: TranslationBundle): string {
 /** The whole panel. */
 export function PanelView(props: IViewProps): JSX.Element {
   const { model, board, registry, trans } = props;
-  const { columnsShown, showMemory } = model.config;
-  const kernelId = model.kernelId ?? '';
-  const groups = model.groups;
-  const open = new Set(board.views.map(viewKey));
-  const onOpen = (spec: IViewSpec): void => {
-    board.open(spec);
-  };
+  // The parts drawn from the catalog are drawn again only when it, the
+  // registry or the set of open views changes (not for every answer of a
+  // view: a brush changes the board several times a second).
+  const catalogVersion = props.catalogVersion ?? -1;
+  const openKey = JSON.stringify(board.views.map(viewKey).sort());
+  const decorate = boardDecorator(board)?.finding;
   return (
     <div className="jp-SymphonyPanel-content">
       <Header {...props} />
@@ -210,12 +221,13 @@ export function PanelView(props: IViewProps): JSX.Element {
         </div>
       ) : null}
       <StateMessage {...props} />
-      <Findings
-        findings={model.findings}
+      <CatalogFindings
+        model={model}
+        board={board}
         registry={registry}
         trans={trans}
-        onOpen={onOpen}
-        decorate={boardDecorator(board)?.finding}
+        version={catalogVersion}
+        decorate={decorate}
       />
       {model.kernelId ? (
         <BoardView
@@ -228,52 +240,106 @@ export function PanelView(props: IViewProps): JSX.Element {
         />
       ) : null}
       {model.source ? <Filter {...props} /> : null}
-      <div className="jp-SymphonyPanel-groups">
-        {groups.map(group => {
-          const headingId = `jp-SymphonyPanel-group-${group.id}`;
-          return (
-            <section
-              key={group.id}
-              className="jp-SymphonyPanel-group"
-              data-kind-group={group.id}
-              aria-labelledby={headingId}
-            >
-              <h3 className="jp-SymphonyPanel-groupTitle" id={headingId}>
-                {groupLabel(group.id, trans)}
-                <span className="jp-SymphonyPanel-count">
-                  {formatInteger(group.variables.length)}
-                </span>
-              </h3>
-              <ul className="jp-SymphonyPanel-list">
-                {group.variables.map(variable => (
-                  <li key={`${kernelId}:${variable.name}`}>
-                    <VariableEntry
-                      variable={variable}
-                      trans={trans}
-                      columnsShown={columnsShown}
-                      showMemory={showMemory}
-                      detail={model.detail(variable.name)}
-                      onLoadDetail={name => void model.loadDetail(name)}
-                    />
-                    <SuggestionList
-                      name={variable.name}
-                      suggestions={model.suggestionsFor(variable.name)}
-                      registry={registry}
-                      trans={trans}
-                      open={open}
-                      onOpen={onOpen}
-                    />
-                  </li>
-                ))}
-              </ul>
-            </section>
-          );
-        })}
-      </div>
+      <CatalogGroups
+        model={model}
+        board={board}
+        registry={registry}
+        trans={trans}
+        version={catalogVersion}
+        openKey={openKey}
+      />
       <Footer {...props} />
     </div>
   );
 }
+
+interface ICatalogPartProps {
+  model: CatalogModel;
+  board: BoardModel;
+  registry: ISymphonyComponents;
+  trans: TranslationBundle;
+  /** The panel's `catalogVersion` (-1: unknown, drawn every time). */
+  version: number;
+}
+
+/** Memoized on the catalog's version, unless it is unknown. */
+function sameCatalogPart<P extends ICatalogPartProps>(a: P, b: P): boolean {
+  if (a.version < 0 || b.version < 0) {
+    return false;
+  }
+  return (Object.keys(a) as Array<keyof P>).every(key => a[key] === b[key]);
+}
+
+const CatalogFindings = React.memo(function CatalogFindings(
+  props: ICatalogPartProps & { decorate?: (finding: IFinding) => JSX.Element | null }
+): JSX.Element {
+  const { model, board, registry, trans, decorate } = props;
+  return (
+    <Findings
+      findings={model.findings}
+      registry={registry}
+      trans={trans}
+      onOpen={spec => void board.open(spec)}
+      decorate={decorate}
+    />
+  );
+}, sameCatalogPart);
+
+const CatalogGroups = React.memo(function CatalogGroups(
+  props: ICatalogPartProps & { openKey: string }
+): JSX.Element {
+  const { model, board, registry, trans } = props;
+  const { columnsShown, showMemory } = model.config;
+  const kernelId = model.kernelId ?? '';
+  const open = new Set(JSON.parse(props.openKey) as string[]);
+  const onOpen = (spec: IViewSpec): void => {
+    board.open(spec);
+  };
+  return (
+    <div className="jp-SymphonyPanel-groups">
+      {model.groups.map(group => {
+        const headingId = `jp-SymphonyPanel-group-${group.id}`;
+        return (
+          <section
+            key={group.id}
+            className="jp-SymphonyPanel-group"
+            data-kind-group={group.id}
+            aria-labelledby={headingId}
+          >
+            <h3 className="jp-SymphonyPanel-groupTitle" id={headingId}>
+              {groupLabel(group.id, trans)}
+              <span className="jp-SymphonyPanel-count">
+                {formatInteger(group.variables.length)}
+              </span>
+            </h3>
+            <ul className="jp-SymphonyPanel-list">
+              {group.variables.map(variable => (
+                <li key={`${kernelId}:${variable.name}`}>
+                  <VariableEntry
+                    variable={variable}
+                    trans={trans}
+                    columnsShown={columnsShown}
+                    showMemory={showMemory}
+                    detail={model.detail(variable.name)}
+                    onLoadDetail={name => void model.loadDetail(name)}
+                  />
+                  <SuggestionList
+                    name={variable.name}
+                    suggestions={model.suggestionsFor(variable.name)}
+                    registry={registry}
+                    trans={trans}
+                    open={open}
+                    onOpen={onOpen}
+                  />
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+    </div>
+  );
+}, sameCatalogPart);
 
 function Header(props: IViewProps): JSX.Element {
   const { model, trans } = props;
