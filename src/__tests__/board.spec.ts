@@ -66,6 +66,17 @@ describe('BoardModel', () => {
   let changes: number;
   let states: IBoardState[];
 
+  /** Summary and Missing values open and answered, and a quiet time since. */
+  async function openTwoAnswered(): Promise<void> {
+    board.open(summary);
+    board.open(missing);
+    server.answer(0);
+    server.answer(1);
+    await flush();
+    await board.announced();
+    jest.advanceTimersByTime(1000);
+  }
+
   beforeEach(() => {
     jest.useFakeTimers();
     server = new FakeServer();
@@ -227,13 +238,7 @@ describe('BoardModel', () => {
     });
 
     it('asks for the linked views before it announces a new filter, then announces it once', async () => {
-      board.open(summary);
-      board.open(missing);
-      server.answer(0);
-      server.answer(1);
-      await flush();
-      await board.announced();
-      jest.advanceTimersByTime(1000);
+      await openTwoAnswered();
       const before = changes;
       // What the board's listeners (the panel, the shared document) find when they hear of it.
       const heard: Array<{ calls: number; statuses: string[] }> = [];
@@ -257,12 +262,7 @@ describe('BoardModel', () => {
     });
 
     it('draws the views asked for by one change together, or after GROUP_HOLD_MS', async () => {
-      board.open(summary);
-      board.open(missing);
-      server.answer(0);
-      server.answer(1);
-      await flush();
-      jest.advanceTimersByTime(1000);
+      await openTwoAnswered();
       board.setClause({ column: 'age', op: 'range', min: 20, max: 30 });
       jest.advanceTimersByTime(0);
       await board.announced();
@@ -322,12 +322,7 @@ describe('BoardModel', () => {
     });
 
     it('computes every view at once after a quiet time, and joins a burst', async () => {
-      board.open(summary);
-      board.open(missing);
-      server.answer(0);
-      server.answer(1);
-      await flush();
-      jest.advanceTimersByTime(1000);
+      await openTwoAnswered();
       // A change after a quiet time (a brush released): asked for at once.
       board.setClause({ column: 'age', op: 'range', min: 20, max: 30 });
       expect(board.views.map(v => v.status)).toEqual(['loading', 'loading']);

@@ -210,6 +210,13 @@ export function PanelView(props: IViewProps): JSX.Element {
   const catalogVersion = props.catalogVersion ?? -1;
   const openKey = JSON.stringify(board.views.map(viewKey).sort());
   const decorate = boardDecorator(board)?.finding;
+  const catalogPart: ICatalogPartProps = {
+    model,
+    board,
+    registry,
+    trans,
+    version: catalogVersion
+  };
   return (
     <div className="jp-SymphonyPanel-content">
       <Header {...props} />
@@ -221,14 +228,7 @@ export function PanelView(props: IViewProps): JSX.Element {
         </div>
       ) : null}
       <StateMessage {...props} />
-      <CatalogFindings
-        model={model}
-        board={board}
-        registry={registry}
-        trans={trans}
-        version={catalogVersion}
-        decorate={decorate}
-      />
+      <CatalogFindings {...catalogPart} decorate={decorate} />
       {model.kernelId ? (
         <BoardView
           board={board}
@@ -240,14 +240,7 @@ export function PanelView(props: IViewProps): JSX.Element {
         />
       ) : null}
       {model.source ? <Filter {...props} /> : null}
-      <CatalogGroups
-        model={model}
-        board={board}
-        registry={registry}
-        trans={trans}
-        version={catalogVersion}
-        openKey={openKey}
-      />
+      <CatalogGroups {...catalogPart} openKey={openKey} />
       <Footer {...props} />
     </div>
   );

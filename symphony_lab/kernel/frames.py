@@ -202,17 +202,23 @@ def _hashable_columns(frame: pd.DataFrame) -> tuple[list[np.ndarray], list[int]]
     return arrays, others
 
 
+def mix64_into(h: np.ndarray, t: np.ndarray, shifts: tuple[int, int, int], multipliers: tuple[int, int]) -> None:
+    """A 64-bit xor-shift-multiply finalizer, in place on ``h`` (uint64), with ``t`` (same length) as
+    scratch: ``h ^= h >> s0; h *= m0; h ^= h >> s1; h *= m1; h ^= h >> s2`` (a bijection of 64-bit words).
+    MurmurHash3's fmix64 and splitmix64's finalizer are two choices of the constants. Overflow wraps."""
+    for shift, multiplier in zip(shifts, (*multipliers, None)):
+        np.right_shift(h, np.uint64(shift), out=t)
+        np.bitwise_xor(h, t, out=h)
+        if multiplier is not None:
+            np.multiply(h, np.uint64(multiplier), out=h)
+
+
+_FMIX64 = ((33, 33, 33), (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53))  # MurmurHash3's finalizer
+
+
 def _finalize_into(h: np.ndarray, t: np.ndarray) -> None:
-    """A 64-bit finalizer (xor-shift-multiply), in place, with ``t`` as scratch."""
-    s33 = np.uint64(33)
-    np.right_shift(h, s33, out=t)
-    np.bitwise_xor(h, t, out=h)
-    np.multiply(h, np.uint64(0xFF51AFD7ED558CCD), out=h)
-    np.right_shift(h, s33, out=t)
-    np.bitwise_xor(h, t, out=h)
-    np.multiply(h, np.uint64(0xC4CEB9FE1A85EC53), out=h)
-    np.right_shift(h, s33, out=t)
-    np.bitwise_xor(h, t, out=h)
+    """MurmurHash3's 64-bit finalizer, in place, with ``t`` as scratch."""
+    mix64_into(h, t, *_FMIX64)
 
 
 def _hasher(h: np.ndarray, arrays: list[np.ndarray], rest: np.ndarray | None) -> Callable[..., None]:

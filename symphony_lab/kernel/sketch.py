@@ -49,19 +49,13 @@ _MIX_CHUNK = 1 << 15  # words mixed at a time: the temporaries stay in the CPU's
 
 def _mix(bits: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser, in place on a private uint64 array (a bijection of 64-bit words)."""
+    from .frames import mix64_into
+
     scratch = np.empty(min(_MIX_CHUNK, len(bits)), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for lo in range(0, len(bits), _MIX_CHUNK):
             chunk = bits[lo : lo + _MIX_CHUNK]
-            t = scratch[: len(chunk)]
-            np.right_shift(chunk, np.uint64(30), out=t)
-            np.bitwise_xor(chunk, t, out=chunk)
-            np.multiply(chunk, _C1, out=chunk)
-            np.right_shift(chunk, np.uint64(27), out=t)
-            np.bitwise_xor(chunk, t, out=chunk)
-            np.multiply(chunk, _C2, out=chunk)
-            np.right_shift(chunk, np.uint64(31), out=t)
-            np.bitwise_xor(chunk, t, out=chunk)
+            mix64_into(chunk, scratch[: len(chunk)], (30, 27, 31), (int(_C1), int(_C2)))
     return bits
 
 
