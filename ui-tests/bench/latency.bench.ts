@@ -302,7 +302,7 @@ test('first view painted after the cell, and the linked brush', async ({ page, t
       categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
       transferMode: 'ReportEvents'
     } as any);
-    await brushes(5, 40, 'traced');
+    await brushes(Number(process.env.BENCH_TRACED || 5), 40, 'traced');
     await cdp.send('Tracing.end');
     await done;
     if (process.env.BENCH_TRACE_FILE) {
