@@ -7,8 +7,9 @@
  * went out (docs/benchmarks.md, "Browser latency"). A dedicated worker has no
  * drawing to do: the page posts it the request (already signed by
  * JupyterLab's ServerConnection: token, XSRF header) and the worker sends it
- * at once; the answer comes back as a stream of chunks, which the page reads
- * as an ordinary Response.
+ * at once; the answer comes back whole in one message when the server sent it
+ * in one piece (one task in the page), else as a stream of chunks (progress
+ * of a long view), and the page reads it as an ordinary Response.
  *
  * The worker is made from a small inline script (a blob: URL, same origin as
  * the page, so cookies go with its requests). Where no worker can be made or
@@ -21,6 +22,20 @@ import { ServerConnection } from '@jupyterlab/services';
 const WORKER_SOURCE = `
 'use strict';
 const running = new Map();
+const WHOLE = 64 * 1024 * 1024;
+// Where a request's time went, once answered (the page marks it: see VIEW_REQUEST_MARK).
+async function timing(m) {
+  await new Promise(resolve => setTimeout(resolve, 0));
+  const entries = performance.getEntriesByName(m.url, 'resource');
+  const e = entries[entries.length - 1];
+  performance.clearResourceTimings();
+  if (e) {
+    const t = x => performance.timeOrigin + x;
+    self.postMessage({ id: m.id, type: 'timing', timing: {
+      requestStart: t(e.requestStart), responseStart: t(e.responseStart), responseEnd: t(e.responseEnd),
+      server: (e.serverTiming || []).map(s => [s.name, s.duration]) } });
+  }
+}
 self.onmessage = async event => {
   const m = event.data;
   if (m.type === 'abort') {
@@ -35,8 +50,18 @@ self.onmessage = async event => {
       method: m.method, headers: m.headers, body: m.body, cache: m.cache,
       credentials: m.credentials, signal: controller.signal
     });
-    self.postMessage({ id: m.id, type: 'head', status: response.status,
-      statusText: response.statusText, headers: Array.from(response.headers.entries()) });
+    const head = { id: m.id, status: response.status, statusText: response.statusText,
+      headers: Array.from(response.headers.entries()) };
+    const length = response.headers.get('content-length');
+    if (length !== null && Number(length) <= WHOLE) {
+      // An answer sent in one piece (no progress streamed): one message, one task in the page.
+      const body = await response.arrayBuffer();
+      self.postMessage({ ...head, type: 'whole', body }, [body]);
+      running.delete(m.id);
+      await timing(m);
+      return;
+    }
+    self.postMessage({ ...head, type: 'head' });
     if (response.body) {
       const reader = response.body.getReader();
       for (;;) {
@@ -46,17 +71,7 @@ self.onmessage = async event => {
       }
     }
     self.postMessage({ id: m.id, type: 'end' });
-    // Then where its time went (the page marks it: see VIEW_REQUEST_MARK).
-    await new Promise(resolve => setTimeout(resolve, 0));
-    const entries = performance.getEntriesByName(m.url, 'resource');
-    const e = entries[entries.length - 1];
-    performance.clearResourceTimings();
-    if (e) {
-      const t = x => performance.timeOrigin + x;
-      self.postMessage({ id: m.id, type: 'timing', timing: {
-        requestStart: t(e.requestStart), responseStart: t(e.responseStart), responseEnd: t(e.responseEnd),
-        server: (e.serverTiming || []).map(s => [s.name, s.duration]) } });
-    }
+    await timing(m);
   } catch (e) {
     self.postMessage({ id: m.id, type: 'error', name: String(e && e.name), message: String(e && e.message) });
   } finally {
@@ -117,6 +132,14 @@ interface IWorkerTiming {
 
 type WorkerMessage =
   | { id: number; type: 'head'; status: number; statusText: string; headers: [string, string][] }
+  | {
+      id: number;
+      type: 'whole';
+      status: number;
+      statusText: string;
+      headers: [string, string][];
+      body: ArrayBuffer;
+    }
   | { id: number; type: 'chunk'; value: Uint8Array }
   | { id: number; type: 'end' }
   | { id: number; type: 'error'; name: string; message: string }
@@ -270,6 +293,18 @@ export class RequestWorker {
       return; // aborted
     }
     switch (message.type) {
+      case 'whole': {
+        this._finish(message.id, pending);
+        const empty = message.status === 204 || message.status === 304;
+        pending.resolve(
+          new Response(empty ? null : message.body, {
+            status: message.status,
+            statusText: message.statusText,
+            headers: message.headers
+          })
+        );
+        break;
+      }
       case 'head': {
         const body = new ReadableStream<Uint8Array>({
           start: controller => {

@@ -104,6 +104,19 @@ describe('RequestWorker', () => {
     expect(worker.terminated).toBe(true);
   });
 
+  it('takes an answer sent whole in one message', async () => {
+    const requests = new RequestWorker(pageFetch as any);
+    const answer = ServerConnection.makeRequest(`${BASE}views`, { method: 'POST', body: '{}' }, settings(requests));
+    const worker = FakeWorker.instances[0];
+    const body = new TextEncoder().encode('{"whole": true}').buffer;
+    worker.send({ id: worker.received[0].id, type: 'whole', status: 201, statusText: 'Created', headers: [['x-a', '1']], body });
+    const response = await answer;
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-a')).toBe('1');
+    expect(await response.json()).toEqual({ whole: true });
+    requests.dispose();
+  });
+
   it('passes errors on, and an abort to the worker', async () => {
     const requests = new RequestWorker(pageFetch as any);
     const failed = requests.settings(ServerConnection.makeSettings({ baseUrl: BASE }));
