@@ -55,10 +55,10 @@ export type StateFor = (spec: IViewSpec, state: IBoardState) => IBoardState;
 
 type Value = string | number | boolean | null;
 
-/** A request in flight (or deferred) for one view. */
 /** How long an answer waits for the other views asked for with it (ms; see `_answer`). */
 export const GROUP_HOLD_MS = 80;
 
+/** A request in flight (or deferred) for one view. */
 interface IRun {
   seq: number;
   controller: AbortController | null;
