@@ -154,6 +154,20 @@ function abortError(): Error {
   return error;
 }
 
+/** The page's Response for the worker's head of an answer and its body. */
+function response(
+  head: { status: number; statusText: string; headers: [string, string][] },
+  body: BodyInit
+): Response {
+  // (A status without a body, such as 204, cannot take one.)
+  const empty = head.status === 204 || head.status === 304;
+  return new Response(empty ? null : body, {
+    status: head.status,
+    statusText: head.statusText,
+    headers: head.headers
+  });
+}
+
 /**
  * Sends requests from a dedicated worker (see the module's comment); falls
  * back to `fallback` (the page's fetch) when it cannot.
@@ -293,35 +307,22 @@ export class RequestWorker {
       return; // aborted
     }
     switch (message.type) {
-      case 'whole': {
+      case 'whole':
         this._finish(message.id, pending);
-        const empty = message.status === 204 || message.status === 304;
+        pending.resolve(response(message, message.body));
+        break;
+      case 'head':
         pending.resolve(
-          new Response(empty ? null : message.body, {
-            status: message.status,
-            statusText: message.statusText,
-            headers: message.headers
-          })
+          response(
+            message,
+            new ReadableStream<Uint8Array>({
+              start: controller => {
+                pending.stream = controller;
+              }
+            })
+          )
         );
         break;
-      }
-      case 'head': {
-        const body = new ReadableStream<Uint8Array>({
-          start: controller => {
-            pending.stream = controller;
-          }
-        });
-        // (A status without a body, such as 204, cannot take a stream.)
-        const empty = message.status === 204 || message.status === 304;
-        pending.resolve(
-          new Response(empty ? null : body, {
-            status: message.status,
-            statusText: message.statusText,
-            headers: message.headers
-          })
-        );
-        break;
-      }
       case 'chunk':
         pending.stream?.enqueue(message.value);
         break;
