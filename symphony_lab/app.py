@@ -12,6 +12,9 @@ from .collab.rooms import RoomGuards, authenticated_room_route
 from .collab.store import BoardStore
 from .components import load_components
 from .handlers import handlers
+from .quietstatus import DEFAULT_DELAY as DEFAULT_STATUS_DELAY
+from .quietstatus import OwnSessions
+from .quietstatus import install as install_quiet_status
 from .registry import WatcherRegistry
 from .watcher import WatcherConfig
 
@@ -69,6 +72,15 @@ class SymphonyLabApp(ExtensionApp):
     ).tag(config=True)
     analysis_timeout = Float(120.0, help="Seconds to wait for a profile or a view's data.").tag(config=True)
 
+    kernel_status_delay = Float(
+        DEFAULT_STATUS_DELAY,
+        help="Seconds one of the extension's kernel requests must run before the notebook's users are shown "
+        "the kernel busy for it. Shorter requests (nearly all: catalogs, views, profiles) stay invisible, "
+        "with no busy flicker in the notebook's toolbar, status bar and tab icon; a longer one is shown "
+        "busy from then on, since a cell run meanwhile waits for it. 0 shows every request as Jupyter "
+        "does by default.",
+    ).tag(config=True)
+
     board_max_message_bytes = Int(
         1024 * 1024, help="Largest message a browser may send into a board's room; larger ones close the connection."
     ).tag(config=True)
@@ -99,6 +111,9 @@ class SymphonyLabApp(ExtensionApp):
             },
         )
         self.components = load_components(refresh=True)
+        own_sessions = OwnSessions()
+        # (self.settings: the web app's, copied for initialize_settings and written back after it)
+        install_quiet_status(self.settings, own_sessions, self.kernel_status_delay, self.log)
         self.registry = WatcherRegistry(
             self.serverapp.kernel_manager,
             config,
@@ -106,6 +121,7 @@ class SymphonyLabApp(ExtensionApp):
             reap_interval=self.reap_interval,
             log=self.log,
             components=self.components,
+            own_sessions=own_sessions,
         )
         self.settings.update(
             {

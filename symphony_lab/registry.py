@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import zmq.asyncio
 
+from .quietstatus import OwnSessions
 from .watcher import KernelWatcher, WatcherConfig
 
 Listener = Callable[[dict[str, Any]], None]
@@ -34,8 +35,11 @@ class WatcherRegistry:
         reap_interval: float = 10.0,
         log: logging.Logger | None = None,
         components: dict[str, Any] | None = None,
+        own_sessions: OwnSessions | None = None,
     ) -> None:
         self.components = components or {}
+        # the watchers' kernel sessions, whose kernel statuses browsers are not shown (quietstatus.py)
+        self.own_sessions = own_sessions if own_sessions is not None else OwnSessions()
         self.kernel_manager = kernel_manager
         self.config = config
         self.idle_timeout = idle_timeout
@@ -75,7 +79,13 @@ class WatcherRegistry:
         try:
             km = self.kernel_manager.get_kernel(kernel_id)
             watcher = KernelWatcher(
-                kernel_id, km, self.config, self._context, log=self.log, components=self.components
+                kernel_id,
+                km,
+                self.config,
+                self._context,
+                log=self.log,
+                components=self.components,
+                own_sessions=self.own_sessions,
             )
             await watcher.start()
             self._watchers[kernel_id] = watcher

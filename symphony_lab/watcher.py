@@ -39,6 +39,7 @@ from .catalog import (
 )
 from .kernel.progress import MSG_TYPE as PROGRESS_MSG_TYPE
 from .kernel.protocol import ENTRY_EXPRESSION, METADATA_KEY
+from .quietstatus import OwnSessions
 
 EXPRESSION_KEY = "symphony_lab"
 _INITIALLY_BUSY = "<busy before we started watching>"
@@ -113,8 +114,10 @@ class KernelWatcher:
         context: zmq.asyncio.Context,
         log: logging.Logger | None = None,
         components: dict[str, Any] | None = None,
+        own_sessions: OwnSessions | None = None,
     ) -> None:
         self.kernel_id = kernel_id
+        self._own_sessions = own_sessions
         self.config = config
         self.catalog = Catalog(kernel_id=kernel_id)
         self.listeners: set[Callable[[dict[str, Any]], None]] = set()
@@ -164,6 +167,8 @@ class KernelWatcher:
             signature_scheme=km.session.signature_scheme,
             username="symphony-lab",
         )
+        if self._own_sessions is not None:
+            self._own_sessions.add(self._session.session)
         self._connect(info)
         with contextlib.suppress(Exception):
             km.add_restart_callback(self._restart_cb, "restart")
@@ -239,6 +244,8 @@ class KernelWatcher:
             with contextlib.suppress(BaseException):
                 await task
         self._fail_pending(KernelGone())
+        if self._own_sessions is not None and self._session is not None:
+            self._own_sessions.discard(self._session.session)
         with contextlib.suppress(Exception):
             self._km.remove_restart_callback(self._restart_cb, "restart")
             self._km.remove_restart_callback(self._dead_cb, "dead")
