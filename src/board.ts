@@ -58,6 +58,12 @@ type Value = string | number | boolean | null;
 /** How long an answer waits for the other views asked for with it (ms; see `_answer`). */
 export const GROUP_HOLD_MS = 80;
 
+/**
+ * Longest time a change of the shared state waits to be drawn with the
+ * answers of the views it asked for (`BoardModel.drawingHeld`).
+ */
+export const DRAW_HOLD_MS = 150;
+
 /** A request in flight (or deferred) for one view. */
 interface IRun {
   seq: number;
@@ -809,9 +815,35 @@ export class BoardModel implements IBoardModel {
     } finally {
       this._holding -= 1;
     }
+    if (this._group !== null && this._drawHold === null) {
+      // Drawn with the answers (see `drawingHeld`), for at most DRAW_HOLD_MS.
+      this._drawHold = setTimeout(() => this._releaseDrawing(), DRAW_HOLD_MS);
+    }
     this._stateChanged.emit(this._state);
     this._scheduleSync();
     this._afterTask(() => this._emit());
+  }
+
+  /**
+   * True while a change of the shared state waits to be drawn together with
+   * the answers of the views it asked for (at most `DRAW_HOLD_MS`): renderers
+   * skip `changed` meanwhile, and `changed` fires again when it ends. One
+   * drawing per brush instead of two, none while the kernel computes (the
+   * filter's new range shows in the brushed view until then). Listeners that
+   * do not draw (the shared document) hear of the change at once.
+   */
+  get drawingHeld(): boolean {
+    return this._drawHold !== null;
+  }
+
+  /** End the hold on drawing, and have the board drawn. */
+  private _releaseDrawing(): void {
+    if (this._drawHold === null) {
+      return;
+    }
+    clearTimeout(this._drawHold);
+    this._drawHold = null;
+    this._emit();
   }
 
   /**
@@ -978,7 +1010,7 @@ export class BoardModel implements IBoardModel {
    */
   private _openGroup(ids: string[]): void {
     this._closeGroup();
-    if (ids.length > 1) {
+    if (ids.length > 0) {
       this._group = { waiting: new Set(ids), held: new Map(), timer: null };
     }
   }
@@ -1002,7 +1034,12 @@ export class BoardModel implements IBoardModel {
       clearTimeout(group.timer);
     }
     if (group.held.size === 0) {
+      this._releaseDrawing();
       return;
+    }
+    if (this._drawHold !== null) {
+      clearTimeout(this._drawHold);
+      this._drawHold = null; // (drawn just below)
     }
     const held = group.held;
     this._views = this._views.map(view => {
@@ -1058,6 +1095,10 @@ export class BoardModel implements IBoardModel {
     if (this._group?.timer != null) {
       clearTimeout(this._group.timer);
     }
+    if (this._drawHold !== null) {
+      clearTimeout(this._drawHold);
+      this._drawHold = null;
+    }
     this._group = null; // (answers held for views being left are dropped)
     if (this._timer !== null) {
       clearTimeout(this._timer);
@@ -1085,6 +1126,8 @@ export class BoardModel implements IBoardModel {
     timer: ReturnType<typeof setTimeout> | null;
   } | null = null;
   private _announced: Promise<void> | null = null;
+  /** While set, drawing waits for the answers of a change of the state (`drawingHeld`). */
+  private _drawHold: ReturnType<typeof setTimeout> | null = null;
 
   private _fetch: FetchView | null;
   private _send: SendState | null;

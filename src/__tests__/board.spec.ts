@@ -1,4 +1,4 @@
-import { BoardModel, GROUP_HOLD_MS } from '../board';
+import { BoardModel, DRAW_HOLD_MS, GROUP_HOLD_MS } from '../board';
 import { CatalogModel } from '../model';
 import { stateForView, ComponentRegistry } from '../registry';
 import { IBoardState, IViewRequest, IViewResult, IViewSpec } from '../tokens';
@@ -303,6 +303,42 @@ describe('BoardModel', () => {
       await flush(); // (no timer advanced: drawn at once)
       expect(board.views.filter(v => v.status === 'ready')).toHaveLength(1);
       expect(board.views.filter(v => v.status === 'error')).toHaveLength(1);
+    });
+
+    it('holds the drawing of a new filter until its views answer, DRAW_HOLD_MS at most', async () => {
+      await openTwoAnswered();
+      expect(board.drawingHeld).toBe(false);
+      const before = changes;
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 30 });
+      jest.advanceTimersByTime(0);
+      await board.announced();
+      // Announced (the shared document hears of it), but renderers are told to wait.
+      expect(changes).toBe(before + 1);
+      expect(board.drawingHeld).toBe(true);
+      server.answer(2, { rows: 5 });
+      await flush();
+      expect(board.drawingHeld).toBe(true);
+      server.answer(3, { rows: 6 });
+      await flush();
+      // Both answers came: drawn once, with the filter.
+      expect(board.drawingHeld).toBe(false);
+      expect(changes).toBe(before + 2);
+      // Views that never answer hold the drawing back for DRAW_HOLD_MS, no longer.
+      jest.advanceTimersByTime(1000);
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 40 });
+      jest.advanceTimersByTime(0);
+      await board.announced();
+      expect(board.drawingHeld).toBe(true);
+      const held = changes;
+      jest.advanceTimersByTime(DRAW_HOLD_MS - 1);
+      expect(board.drawingHeld).toBe(true);
+      jest.advanceTimersByTime(1);
+      expect(board.drawingHeld).toBe(false);
+      expect(changes).toBe(held + 1);
+      // A change that asks for nothing (no view follows the filter) is drawn at once.
+      board.closeAll();
+      board.setClause({ column: 'age', op: 'range', min: 20, max: 50 });
+      expect(board.drawingHeld).toBe(false);
     });
 
     it('toggles values of an "in" clause', () => {

@@ -219,14 +219,36 @@ describe('distribution', () => {
     // While dragging, the brush is drawn.
     expect($('.jp-SymphonyView-brush')).not.toBeNull();
     pointer(overlay, 'pointerup', binX(5));
+    // Released, the brush stays drawn until the board's new filter comes back to the view (no frame
+    // with the old selection in between)...
+    expect($('.jp-SymphonyView-brush')).not.toBeNull();
+    expect($('.jp-SymphonyView-band')).toBeNull();
     await announced(board);
     expect(board.state.filter).toEqual([{ column: 'age', op: 'range', min: 20, max: 60 }]);
+    // ...and gives way to the band of the filter in the same drawing.
     expect($('.jp-SymphonyView-brush')).toBeNull();
     // The selection is shown as a band; bins outside it are dimmed.
     expect($('.jp-SymphonyView-band')).not.toBeNull();
     expect($$('.jp-SymphonyView-bin[data-selected="true"]').map(b => b.getAttribute('data-bin'))).toEqual(
       ['2', '3', '4', '5']
     );
+  });
+
+  it('a release that leaves the filter as it is clears the brush at once', async () => {
+    const overlay = histogram().querySelector('.jp-SymphonyView-overlay')!;
+    pointer(overlay, 'pointerdown', binX(2));
+    pointer(overlay, 'pointerup', binX(5));
+    await announced(board);
+    expect($('.jp-SymphonyView-brush')).toBeNull();
+    pointer(overlay, 'pointerdown', binX(2));
+    pointer(overlay, 'pointermove', binX(5));
+    expect($('.jp-SymphonyView-brush')).not.toBeNull();
+    pointer(overlay, 'pointerup', binX(5)); // the same bins: no new filter will come
+    await act(async () => {
+      await new Promise(resolve => setTimeout(resolve, 0));
+    });
+    expect($('.jp-SymphonyView-brush')).toBeNull();
+    expect(board.state.filter).toEqual([{ column: 'age', op: 'range', min: 20, max: 60 }]);
   });
 
   it('dragging right to left gives the same range', () => {

@@ -150,6 +150,9 @@ const M = { left: 36, right: 8, top: 6, bottom: 30 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
+/** Longest time a released brush waits for the board's new filter before it is cleared. */
+const RELEASE_WAIT_MS = 2000;
+
 /** The histogram with its brush. */
 export function Histogram(props: {
   data: IDistributionData;
@@ -171,6 +174,30 @@ export function Histogram(props: {
   const [drag, setDrag] = React.useState<{ from: number; to: number } | null>(
     null
   );
+  // After a release the brush stays drawn until the board's new filter reaches this view, whose bins
+  // are then drawn selected in the same frame: no frame showing the old selection, and nothing to
+  // draw while the linked views' requests leave (src/board.ts). The timer clears it should no new
+  // filter come (a board that does not take it).
+  const released = React.useRef<{
+    clauseKey: string;
+    timer: ReturnType<typeof setTimeout>;
+  } | null>(null);
+  const clauseKey = clause ? JSON.stringify(clause) : '';
+  const settled = released.current !== null && released.current.clauseKey !== clauseKey;
+  const shownDrag = settled ? null : drag;
+  const forgetRelease = (): void => {
+    if (released.current !== null) {
+      clearTimeout(released.current.timer);
+      released.current = null;
+    }
+  };
+  React.useEffect(() => {
+    if (settled) {
+      forgetRelease();
+      setDrag(null); // (already drawn without it)
+    }
+  });
+  React.useEffect(() => forgetRelease, []);
   const [cursor, setCursor] = React.useState<number | null>(null);
   const [anchor, setAnchor] = React.useState<number | null>(null);
   const [hover, setHover] = React.useState<number | null>(null);
@@ -262,7 +289,8 @@ export function Histogram(props: {
     return chartX(clientX, rect, W, H);
   };
 
-  const finish = (from: number, to: number): void => {
+  /** End a drag: true when it changes the filter (false: the same bins as now). */
+  const finish = (from: number, to: number): boolean => {
     if (Math.abs(to - from) < 3) {
       const bin = binAt(from);
       // Clicking the only bin selected clears the selection.
@@ -275,9 +303,12 @@ export function Histogram(props: {
       } else {
         onRange(bin, bin);
       }
-      return;
+      return true;
     }
-    onRange(binAt(Math.min(from, to)), binAt(Math.max(from, to)));
+    const a = binAt(Math.min(from, to));
+    const b = binAt(Math.max(from, to));
+    onRange(a, b);
+    return !(band !== null && band[0] === values[a] && band[1] === values[b + 1]);
   };
 
   const onKeyDown = (event: React.KeyboardEvent): void => {
@@ -325,8 +356,11 @@ export function Histogram(props: {
 
   const focusBin = hover ?? cursor;
   const selection =
-    drag !== null
-      ? [binAt(Math.min(drag.from, drag.to)), binAt(Math.max(drag.from, drag.to))]
+    shownDrag !== null
+      ? [
+          binAt(Math.min(shownDrag.from, shownDrag.to)),
+          binAt(Math.max(shownDrag.from, shownDrag.to))
+        ]
       : cursor !== null && anchor !== null && anchor !== cursor
         ? [Math.min(anchor, cursor), Math.max(anchor, cursor)]
         : null;
@@ -473,13 +507,14 @@ export function Histogram(props: {
             (event.currentTarget as Element).setPointerCapture?.(
               event.pointerId
             );
+            forgetRelease();
             setDrag({ from: x, to: x });
             report([binAt(x), binAt(x)], binAt(x));
           }}
           onPointerMove={event => {
             const x = toX(event.clientX);
             setHover(binAt(x));
-            if (drag) {
+            if (drag && released.current === null) {
               setDrag({ from: drag.from, to: x });
               report([binAt(Math.min(drag.from, x)), binAt(Math.max(drag.from, x))], binAt(x));
             } else {
@@ -487,23 +522,32 @@ export function Histogram(props: {
             }
           }}
           onPointerUp={event => {
-            if (drag) {
+            if (drag && released.current === null) {
               const x = toX(event.clientX);
-              finish(drag.from, x);
-              // Drawn in a later task (a transition), so that this one ends with nothing to draw: the
-              // browser sends the linked views' requests only once it has ended and drawn what it
-              // changed (src/board.ts, _setState).
-              React.startTransition(() => setDrag(null));
+              if (finish(drag.from, x)) {
+                // Kept until the new filter comes back (above).
+                released.current = {
+                  clauseKey,
+                  timer: setTimeout(() => {
+                    released.current = null;
+                    setDrag(null);
+                  }, RELEASE_WAIT_MS)
+                };
+              } else {
+                // Drawn in a later task (a transition), so that this one ends with nothing to draw.
+                React.startTransition(() => setDrag(null));
+              }
               report(null, binAt(x));
             }
           }}
           onPointerLeave={() => {
             setHover(null);
-            if (!drag) {
+            if (!drag || released.current !== null) {
               report(null, null);
             }
           }}
           onPointerCancel={() => {
+            forgetRelease();
             setDrag(null);
             report(null, null);
           }}

@@ -283,7 +283,7 @@ export class BoardWidget extends ReactWidget {
     super();
     this._props = options;
     this.addClass('jp-SymphonyBoardWidget');
-    options.board.changed.connect(this._onChange, this);
+    options.board.changed.connect(this._onBoardChange, this);
     options.registry.changed.connect(this._onChange, this);
   }
 
@@ -291,7 +291,7 @@ export class BoardWidget extends ReactWidget {
     if (this.isDisposed) {
       return;
     }
-    this._props.board.changed.disconnect(this._onChange, this);
+    this._props.board.changed.disconnect(this._onBoardChange, this);
     this._props.registry.changed.disconnect(this._onChange, this);
     super.dispose();
   }
@@ -314,6 +314,12 @@ export class BoardWidget extends ReactWidget {
 
   private _onChange(): void {
     this.update();
+  }
+
+  private _onBoardChange(): void {
+    if (!this._props.board.drawingHeld) {
+      this.update(); // (a held change is drawn when the hold ends: `changed` fires again)
+    }
   }
 
   private _props: IBoardViewProps;

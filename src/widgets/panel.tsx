@@ -144,7 +144,9 @@ export class SymphonyPanel extends ReactWidget {
   }
 
   private _onModelChanged(): void {
-    this.update();
+    if (!this.board.drawingHeld) {
+      this.update(); // (a held change is drawn when the hold ends: `changed` fires again)
+    }
   }
 
   /** The catalog or the registry changed: the variables and findings are drawn again. */
