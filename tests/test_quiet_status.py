@@ -174,3 +174,45 @@ def test_only_jupyters_own_connection_is_wrapped_and_zero_turns_it_off() -> None
     assert "abc" in own and own.mentioned_in(b'{"session": "abc"}') and not own.mentioned_in(b"{}")
     own.discard("abc")
     assert "abc" not in own
+
+
+@pytest.fixture
+def long_delay(symphony_config: dict[str, Any]) -> dict[str, Any]:
+    symphony_config["kernel_status_delay"] = 4.0
+    return symphony_config
+
+
+@pytest.mark.parametrize("how", ["restart", "kill"])
+async def test_a_request_of_ours_that_dies_with_its_kernel_is_never_shown_late(
+    long_delay, kernel, jp_ws_fetch, jp_fetch, jp_serverapp, registry, how
+):
+    """A request of ours is running (its busy held back) when the kernel restarts (asked for, or after
+    its process died): its busy must not reach the notebook after the new kernel said it is idle."""
+    import os
+    import signal
+
+    kernel_id = await kernel()
+    notebook = await open_notebook(jp_ws_fetch, kernel_id, True)
+    run = notebook.execute(FRAME % 3_000_000)
+    await notebook.read_until_idle(run, timeout=60)
+    watcher = await registry.get(kernel_id)
+    await watcher.wait_analysis(60)
+    ours = watcher._session.session
+    pending = asyncio.ensure_future(fetch_view(jp_fetch, kernel_id, {"component": "duplicates", "variables": ["df"]}))
+    for _ in range(500):  # until the kernel runs it
+        if watcher._running_ours is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert watcher._running_ours is not None
+    if how == "restart":
+        await jp_fetch("api", "kernels", kernel_id, "restart", method="POST", body="")
+    else:
+        os.kill(jp_serverapp.kernel_manager.get_kernel(kernel_id).provisioner.pid, signal.SIGKILL)
+    with pytest.raises(Exception):
+        await asyncio.wait_for(pending, 60)
+    await notebook.read_for(6.0)  # past the 4 s a held busy would have waited
+    shown = notebook.statuses(ours)
+    assert ("busy" not in [s for _, s in shown]) or shown[-1][1] == "idle", shown
+    # The notebook goes on: the new kernel runs its cells.
+    again = notebook.execute("1 + 1")
+    await notebook.read_until_idle(again, timeout=60)
