@@ -36,13 +36,152 @@ async function timing(m) {
       server: (e.serverTiming || []).map(s => [s.name, s.duration]) } });
   }
 }
+// View requests (POST .../kernels/<id>/views) go over the kernel's view socket when it can be opened
+// (symphony_lab/viewsocket.py): a message on an open connection leaves at once, where a fetch is first
+// set up by the browser's network stack. Anything the socket cannot do goes through fetch.
+const VIEWS = /\\/symphony-lab\\/api\\/kernels\\/[^/]+\\/views$/;
+const sockets = new Map();  // socket URL -> { ws, open: Promise<boolean>, waiting: Map<id, call> }
+const refused = new Map();  // socket URL -> when it could not be opened (not tried again for a while)
+const onSocket = new Map();  // request id -> its socket, while it waits there
+const aborted = new Set();  // requests aborted before they were sent (the socket was opening)
+const decoder = new TextDecoder();
+function header(m, name) {
+  for (const [k, v] of m.headers) if (k.toLowerCase() === name) return v;
+  return null;
+}
+function socketUrl(m) {
+  if (m.method !== 'POST' || typeof m.body !== 'string' || typeof WebSocket !== 'function') return null;
+  const u = new URL(m.url);
+  if (!VIEWS.test(u.pathname)) return null;
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.pathname += '/socket';
+  const auth = /^token\\s+(.+)$/i.exec(header(m, 'authorization') || '');
+  u.search = auth ? '?token=' + encodeURIComponent(auth[1]) : '';
+  return u.toString();
+}
+function socketFor(url) {
+  const known = sockets.get(url);
+  if (known) return known;
+  if (Date.now() - (refused.get(url) || -1e12) < 30000) return null;
+  let ws;
+  try { ws = new WebSocket(url); } catch (e) { refused.set(url, Date.now()); return null; }
+  ws.binaryType = 'arraybuffer';
+  const s = { ws, waiting: new Map(), opened: false };
+  s.open = new Promise(resolve => {
+    ws.onopen = () => { s.opened = true; resolve(true); };
+    ws.onclose = () => {
+      resolve(false);
+      if (sockets.get(url) === s) sockets.delete(url);
+      if (!s.opened) refused.set(url, Date.now());  // (refused, or no such route: an older server)
+      // What was waiting there goes through fetch; an answer already streaming fails.
+      for (const [id, call] of s.waiting) {
+        onSocket.delete(id);
+        if (call.streaming) {
+          self.postMessage({ id, type: 'error', name: 'TypeError', message: 'The view socket closed.' });
+        } else {
+          viaFetch(call.m);
+        }
+      }
+      s.waiting.clear();
+    };
+    ws.onerror = () => undefined;  // (onclose follows)
+  });
+  ws.onmessage = event => received(s, event.data);
+  sockets.set(url, s);
+  return s;
+}
+async function viaSocket(m) {
+  const url = socketUrl(m);
+  const s = url && socketFor(url);
+  if (!s || !(await s.open) || s.ws.readyState !== 1) return false;
+  if (aborted.delete(m.id)) return true;  // (aborted while the socket opened: nothing to send)
+  let body;
+  try { body = JSON.parse(m.body); } catch (e) { return false; }
+  const framed = (header(m, 'accept') || '').indexOf('application/vnd.symphony-lab.view') >= 0;
+  s.waiting.set(m.id, { m, sent: performance.timeOrigin + performance.now(), first: 0, streaming: false, head: null });
+  onSocket.set(m.id, s);
+  s.ws.send(JSON.stringify({ id: m.id, body, framed }));
+  return true;
+}
+function serverTiming(headers) {
+  const out = [];
+  for (const [k, v] of headers) {
+    if (k.toLowerCase() !== 'server-timing') continue;
+    for (const part of v.split(',')) {
+      const name = part.split(';')[0].trim();
+      const dur = /dur=([0-9.]+)/.exec(part);
+      if (name) out.push([name, dur ? Number(dur[1]) : 0]);
+    }
+  }
+  return out;
+}
+function socketTiming(id, call, headers) {
+  const now = performance.timeOrigin + performance.now();
+  self.postMessage({ id, type: 'timing', timing: { requestStart: call.sent, responseStart: call.first || now,
+    responseEnd: now, server: serverTiming(headers) } });
+}
+function received(s, data) {
+  if (typeof data === 'string') {
+    // The socket could not read a request (never expected): that one goes through fetch.
+    let e = null;
+    try { e = JSON.parse(data); } catch (_) { return; }
+    const call = e && s.waiting.get(e.id);
+    if (call && !call.streaming) {
+      s.waiting.delete(e.id);
+      onSocket.delete(e.id);
+      viaFetch(call.m);
+    }
+    return;
+  }
+  const view = new DataView(data);
+  const id = view.getUint32(0, true);
+  const kind = String.fromCharCode(view.getUint8(4));
+  const call = s.waiting.get(id);
+  if (!call) return;  // (aborted)
+  if (!call.first) call.first = performance.timeOrigin + performance.now();
+  if (kind === 'W') {
+    const length = view.getUint32(5, true);
+    const head = JSON.parse(decoder.decode(new Uint8Array(data, 9, length)));
+    const body = data.slice(9 + length);
+    s.waiting.delete(id);
+    onSocket.delete(id);
+    self.postMessage({ id, type: 'whole', status: head.status, statusText: '', headers: head.headers, body }, [body]);
+    socketTiming(id, call, head.headers);
+  } else if (kind === 'H') {
+    const head = JSON.parse(decoder.decode(new Uint8Array(data, 5)));
+    call.streaming = true;
+    call.head = head;
+    self.postMessage({ id, type: 'head', status: head.status, statusText: '', headers: head.headers });
+  } else if (kind === 'C') {
+    const value = new Uint8Array(data.slice(5));
+    self.postMessage({ id, type: 'chunk', value }, [value.buffer]);
+  } else if (kind === 'E') {
+    s.waiting.delete(id);
+    onSocket.delete(id);
+    self.postMessage({ id, type: 'end' });
+    socketTiming(id, call, call.head ? call.head.headers : []);
+  }
+}
 self.onmessage = async event => {
   const m = event.data;
   if (m.type === 'abort') {
     const c = running.get(m.id);
     if (c) c.abort();
+    const s = onSocket.get(m.id);
+    if (s) {
+      onSocket.delete(m.id);
+      s.waiting.delete(m.id);
+      if (s.ws.readyState === 1) s.ws.send(JSON.stringify({ id: m.id, cancel: true }));
+    } else if (!c) {
+      aborted.add(m.id);
+      if (aborted.size > 256) aborted.delete(aborted.values().next().value);
+    }
     return;
   }
+  if (await viaSocket(m)) return;
+  await viaFetch(m);
+};
+async function viaFetch(m) {
   const controller = new AbortController();
   running.set(m.id, controller);
   try {

@@ -91,6 +91,19 @@ class SuggestionsHandler(SymphonyHandler):
         self.finish(json.dumps(watcher.analysis.snapshot()))
 
 
+async def view_answer(
+    watcher: Any, body: Any, ticket: ViewTicket, framed: bool, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """One view's answer (``POST .../views`` and the view socket): computed by the watcher, with the
+    pairings a model view could show instead. Raises ViewError."""
+    await watcher.wait_first_catalog(settings.get("symphony_lab_first_wait", 3.0))
+    result: dict[str, Any] = await watcher.compute_view(body, ticket, "arrow" if framed else "json")
+    pairings = watcher.analysis.pairing_options(body, watcher.catalog.variables)
+    if pairings is not None:  # a model view: the pairings it could show instead
+        result = {**result, "pairings": pairings}
+    return result
+
+
 class ViewsHandler(SymphonyHandler):
     """One view's data. JSON by default; a browser that sends ``Accept: application/vnd.symphony-lab.view``
     gets the framed answer (framing.py): Arrow for the data's tables, progress while a long view runs."""
@@ -104,12 +117,11 @@ class ViewsHandler(SymphonyHandler):
         except ValueError:
             raise web.HTTPError(400, "The request body must be JSON.") from None
         watcher = await self.watcher_or_404(kernel_id)
-        await watcher.wait_first_catalog(self.settings.get("symphony_lab_first_wait", 3.0))
         framed = framing.accepts_frames(self.request.headers.get("Accept"))
         self._streaming = False
         self._watcher, self._ticket = watcher, ViewTicket(on_progress=self._progress if framed else None)
         try:
-            result = await watcher.compute_view(body, self._ticket, "arrow" if framed else "json")
+            result = await view_answer(watcher, body, self._ticket, framed, self.settings)
         except ViewError as exc:
             if self.request.connection.stream.closed():  # type: ignore[union-attr]
                 return  # cancelled by the browser: nobody to answer
@@ -118,9 +130,6 @@ class ViewsHandler(SymphonyHandler):
                             set_content_type=framing.MEDIA_TYPE)
                 return
             raise web.HTTPError(exc.status, str(exc)) from None
-        pairings = watcher.analysis.pairing_options(body, watcher.catalog.variables)
-        if pairings is not None:  # a model view: the pairings it could show instead
-            result = {**result, "pairings": pairings}
         if not self._streaming:  # (a streamed answer's headers left with its first progress frame)
             now = asyncio.get_running_loop().time()
             self.set_header("Server-Timing", self._ticket.server_timing(received_at, now, result.get("elapsed_ms")))
@@ -287,11 +296,14 @@ def handlers() -> list[tuple[str, type]]:
     """The extension's routes, relative to the server's base_url."""
     from .pins.handlers import pin_handlers
 
+    from .viewsocket import ViewSocket
+
     return pin_handlers() + [
         (rf"/{API}/kernels/{_KERNEL_ID}/catalog", CatalogHandler),
         (rf"/{API}/kernels/{_KERNEL_ID}/variables/{_NAME}", VariableHandler),
         (rf"/{API}/kernels/{_KERNEL_ID}/suggestions", SuggestionsHandler),
         (rf"/{API}/kernels/{_KERNEL_ID}/views", ViewsHandler),
+        (rf"/{API}/kernels/{_KERNEL_ID}/views/socket", ViewSocket),
         (rf"/{API}/components", ComponentsHandler),
         (rf"/{API}/watch", WatchSocket),
     ]
