@@ -32,8 +32,8 @@ CALLS = [
 
 
 def test_every_route_is_listed():
-    assert len(ROUTES) == 8  # with the two routes of pins
-    assert len(CALLS) == 8
+    assert len(ROUTES) == 9  # with the two routes of pins
+    assert len(CALLS) == 9
     assert all(issubclass(cls, WebSocketHandler) or hasattr(cls, "get") for _, cls in ROUTES)
     assert {cls.auth_resource for _, cls in ROUTES} == {AUTH_RESOURCE}
 

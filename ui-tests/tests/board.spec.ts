@@ -146,13 +146,15 @@ test.describe('Findings and the linked board', () => {
     await expect(tableStatus).toContainText(`filtered: ${filtered!.shown.toLocaleString('en-US')} of`, {
       timeout: PANEL_TIMEOUT
     });
-    // The views' requests left from the extension's request worker (src/requestworker.ts), which marks
-    // each with where its time went, the server's Server-Timing included.
+    // The views' requests left from the extension's request worker (src/requestworker.ts), on the
+    // kernel's view socket, and the worker marks each with where its time went, the server's
+    // Server-Timing included.
     const marked = await page.evaluate(() =>
       (performance.getEntriesByName('symphony-lab:view-request') as PerformanceMark[]).map(m => m.detail)
     );
     expect(marked.length).toBeGreaterThan(0);
     expect(marked.some(d => typeof d.server?.kernel === 'number' && d.requestStart >= d.fetched)).toBe(true);
+    expect(marked.filter(d => d.transport === 'socket').length).toBeGreaterThan(0);
     const range = (await chip.textContent())!.match(/([\d.]+)\s*\u2013\s*([\d.]+)/);
     expect(range, 'the chip shows the brushed range').not.toBeNull();
     const ages = await table.locator('tbody tr').evaluateAll(rows =>
