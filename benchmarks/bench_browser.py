@@ -73,10 +73,15 @@ def report(result: dict[str, Any]) -> None:
             for r in (part or {}).get("requests") or []
             if r.get("requested") is not None and r.get("sent") is not None
         )
+        transports: dict[str, int] = {}
+        for part in parts:
+            for r in (part or {}).get("requests") or []:
+                transports[r.get("transport") or "?"] = transports.get(r.get("transport") or "?", 0) + 1
         if leaving:
             print(
-                f"      a view request waits in the browser before it is sent (fetch to requestStart): p50"
-                f" {leaving[len(leaving) // 2]:.1f} ms, max {leaving[-1]:.1f} ms"
+                f"      a view request waits in the browser before it is sent (until requestStart, or its socket"
+                f" message): p50 {leaving[len(leaving) // 2]:.1f} ms, max {leaving[-1]:.1f} ms"
+                f" ({', '.join(f'{n} by {t}' for t, n in sorted(transports.items()))})"
             )
         phases: dict[str, list[float]] = {}
         for part in parts:

@@ -180,7 +180,14 @@ async function brushParts(page: IJupyterLabPageFixture): Promise<unknown> {
   await page.waitForTimeout(50);
   return page.evaluate(() => {
     const upAt = (window as any).__brushUpAt as number;
-    type Request = { sent: number; requested: number; first_byte: number; answered: number; server: unknown };
+    type Request = {
+      sent: number;
+      requested: number;
+      first_byte: number;
+      answered: number;
+      server: unknown;
+      transport: string;
+    };
     const requests: Request[] = [];
     for (const m of performance.getEntriesByName('symphony-lab:view-request') as PerformanceMark[]) {
       const d = m.detail;
@@ -190,7 +197,8 @@ async function brushParts(page: IJupyterLabPageFixture): Promise<unknown> {
           requested: d.requestStart - upAt,
           first_byte: d.responseStart - upAt,
           answered: d.responseEnd - upAt,
-          server: d.server
+          server: d.server,
+          transport: d.transport ?? 'fetch'
         });
       }
     }
@@ -201,7 +209,8 @@ async function brushParts(page: IJupyterLabPageFixture): Promise<unknown> {
           requested: e.requestStart - upAt,
           first_byte: e.responseStart - upAt,
           answered: e.responseEnd - upAt,
-          server: Object.fromEntries((e.serverTiming ?? []).map(t => [t.name, t.duration]))
+          server: Object.fromEntries((e.serverTiming ?? []).map(t => [t.name, t.duration])),
+          transport: 'page fetch'
         });
       }
     }
