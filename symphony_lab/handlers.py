@@ -167,14 +167,11 @@ class ComponentsHandler(SymphonyHandler):
         self.finish(json.dumps({"components": [c.describe() for c in components.values()]}))
 
 
-class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websocket.WebSocketHandler):
-    """Pushes catalogs of the kernels a client watches. See docs/api.md for the messages."""
+class SymphonySocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websocket.WebSocketHandler):
+    """A websocket of the extension: authenticated, then authorized for ``auth_action`` on our resource."""
 
     auth_resource = AUTH_RESOURCE
-
-    def initialize(self, *args: Any, **kwargs: Any) -> None:
-        super().initialize(*args, **kwargs)
-        self._subscriptions: dict[str, Any] = {}
+    auth_action = "read"
 
     @property
     def registry(self) -> WatcherRegistry:
@@ -182,7 +179,7 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
 
     async def pre_get(self) -> None:
         user = self.current_user
-        allowed = await ensure_async(self.authorizer.is_authorized(self, user, "read", AUTH_RESOURCE))
+        allowed = await ensure_async(self.authorizer.is_authorized(self, user, self.auth_action, AUTH_RESOURCE))
         if not allowed:
             raise web.HTTPError(403)
 
@@ -193,6 +190,31 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
         if result is not None:
             await result
 
+    def _error(self, message: str) -> None:
+        raise NotImplementedError
+
+    def _object(self, message: str | bytes, limit: int) -> dict[str, Any] | None:
+        """The JSON object a message holds; None (the sender told why) when it holds none."""
+        if len(message) > limit:
+            self._error("Message too large.")
+            return None
+        try:
+            data = json.loads(message)
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if not isinstance(data, dict):
+            self._error("Messages must be JSON objects.")
+            return None
+        return data
+
+
+class WatchSocket(SymphonySocket):
+    """Pushes catalogs of the kernels a client watches. See docs/api.md for the messages."""
+
+    def initialize(self, *args: Any, **kwargs: Any) -> None:
+        super().initialize(*args, **kwargs)
+        self._subscriptions: dict[str, Any] = {}
+
     def get_compression_options(self) -> dict[str, Any] | None:
         return {}
 
@@ -202,23 +224,15 @@ class WatchSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websock
         except websocket.WebSocketClosedError:
             self._drop_all()
 
-    def _error(self, message: str, kernel_id: str | None = None) -> None:
+    def _error(self, message: str, kernel_id: str | None = None) -> None:  # type: ignore[override]
         payload: dict[str, Any] = {"type": "error", "message": message}
         if kernel_id is not None:
             payload["kernel_id"] = kernel_id
         self._send(payload)
 
     async def on_message(self, message: str | bytes) -> None:
-        if len(message) > MAX_WS_MESSAGE:
-            self._error("Message too large.")
-            return
-        try:
-            data = json.loads(message)
-        except (ValueError, UnicodeDecodeError):
-            self._error("Messages must be JSON objects.")
-            return
-        if not isinstance(data, dict):
-            self._error("Messages must be JSON objects.")
+        data = self._object(message, MAX_WS_MESSAGE)
+        if data is None:
             return
         kind, kernel_id = data.get("type"), data.get("kernel_id")
         if kind not in ("watch", "unwatch", "refresh", "state"):

@@ -32,17 +32,12 @@ import struct
 from http.client import responses
 from typing import Any
 
-from jupyter_core.utils import ensure_async
-from jupyter_server.auth.decorator import ws_authenticated
-from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.base.websocket import WebSocketMixin
-from jupyter_server.extension.handler import ExtensionHandlerMixin
-from tornado import web, websocket
+from tornado import websocket
 
 from . import framing
 from .analysis import ViewError
-from .handlers import AUTH_RESOURCE, view_answer
-from .registry import UnknownKernel, WatcherRegistry
+from .handlers import SymphonySocket, view_answer
+from .registry import UnknownKernel
 from .watcher import ViewTicket
 
 MAX_MESSAGE = 1024 * 1024
@@ -58,10 +53,10 @@ def _head(status: int, headers: list[tuple[str, str]]) -> bytes:
     return json.dumps({"status": status, "headers": headers}).encode("utf-8")
 
 
-class ViewSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websocket.WebSocketHandler):
+class ViewSocket(SymphonySocket):
     """Computes views asked for on the socket; each answer goes back as soon as it is ready."""
 
-    auth_resource = AUTH_RESOURCE
+    auth_action = "write"  # as POST .../views: computing a view runs our code in the kernel
 
     def initialize(self, *args: Any, **kwargs: Any) -> None:
         super().initialize(*args, **kwargs)
@@ -69,29 +64,13 @@ class ViewSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websocke
         self._calls: dict[int, tuple[ViewTicket, Any]] = {}  # id -> (ticket, watcher or None)
         self._closed = False
 
-    @property
-    def registry(self) -> WatcherRegistry:
-        return self.settings["symphony_lab_registry"]
-
-    async def pre_get(self) -> None:
-        # The same permission as POST .../views: computing a view runs our code in the kernel.
-        user = self.current_user
-        allowed = await ensure_async(self.authorizer.is_authorized(self, user, "write", AUTH_RESOURCE))
-        if not allowed:
-            raise web.HTTPError(403)
-
-    @ws_authenticated
-    async def get(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
-        await self.pre_get()
+    def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
         self._kernel_id = kernel_id
-        result = super().get(kernel_id, *args, **kwargs)
-        if result is not None:
-            await result
 
     def get_compression_options(self) -> dict[str, Any] | None:
         return None  # Arrow bodies compress poorly; keep the CPU for the kernel
 
-    def _error(self, message: str, request_id: int | None = None) -> None:
+    def _error(self, message: str, request_id: int | None = None) -> None:  # type: ignore[override]
         payload: dict[str, Any] = {"type": "error", "message": message}
         if request_id is not None:
             payload["id"] = request_id
@@ -106,16 +85,8 @@ class ViewSocket(ExtensionHandlerMixin, WebSocketMixin, JupyterHandler, websocke
             self._closed = True
 
     def on_message(self, message: str | bytes) -> None:
-        if len(message) > MAX_MESSAGE:
-            self._error("Message too large.")
-            return
-        try:
-            data = json.loads(message)
-        except (ValueError, UnicodeDecodeError):
-            self._error("Messages must be JSON objects.")
-            return
-        if not isinstance(data, dict):
-            self._error("Messages must be JSON objects.")
+        data = self._object(message, MAX_MESSAGE)
+        if data is None:
             return
         request_id = data.get("id")
         if type(request_id) is not int or not 0 <= request_id < 2**32:
