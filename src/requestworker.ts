@@ -28,7 +28,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 /** The worker: one fetch per message, its answer streamed back in chunks. */
-const WORKER_SOURCE = `
+export const WORKER_SOURCE = `
 'use strict';
 const running = new Map();
 const WHOLE = 64 * 1024 * 1024;

@@ -2,8 +2,8 @@
  * The page's side of the request worker: a request built by ServerConnection
  * goes to the worker as plain data, its answer comes back as a stream read as
  * an ordinary Response, an abort reaches the worker, and when no worker can
- * run the page's own fetch is used. The worker itself (an inline script) runs
- * in the browser: the Galata tests send every view through it.
+ * run the page's own fetch is used. The worker's own script is run with fakes
+ * in requestworker-script.spec.ts, and in the browser by the Galata tests.
  */
 import { ServerConnection } from '@jupyterlab/services';
 
