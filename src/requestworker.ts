@@ -54,6 +54,11 @@ const refused = new Map();  // socket URL -> when it could not be opened (not tr
 const onSocket = new Map();  // request id -> its socket, while it waits there
 const aborted = new Set();  // requests aborted before they were sent (the socket was opening)
 const decoder = new TextDecoder();
+const SOCKET_IDLE_MS = 120000;  // a socket nothing was asked on for this long is closed (another kernel now)
+function idleLater(s) {
+  clearTimeout(s.idle);
+  s.idle = setTimeout(() => { if (s.waiting.size) idleLater(s); else s.ws.close(); }, SOCKET_IDLE_MS);
+}
 function header(m, name) {
   for (const [k, v] of m.headers) if (k.toLowerCase() === name) return v;
   return null;
@@ -80,6 +85,7 @@ function socketFor(url) {
     ws.onopen = () => { s.opened = true; resolve(true); };
     ws.onclose = () => {
       resolve(false);
+      clearTimeout(s.idle);
       if (sockets.get(url) === s) sockets.delete(url);
       if (!s.opened) refused.set(url, Date.now());  // (refused, or no such route: an older server)
       // What was waiting there goes through fetch; an answer already streaming fails.
@@ -110,6 +116,7 @@ async function viaSocket(m) {
   s.waiting.set(m.id, { m, sent: performance.timeOrigin + performance.now(), first: 0, streaming: false, head: null });
   onSocket.set(m.id, s);
   s.ws.send(JSON.stringify({ id: m.id, body, framed }));
+  idleLater(s);
   return true;
 }
 function serverTiming(headers) {
@@ -154,6 +161,7 @@ function received(s, data) {
     const body = data.slice(9 + length);
     s.waiting.delete(id);
     onSocket.delete(id);
+    idleLater(s);
     self.postMessage({ id, type: 'whole', status: head.status, statusText: '', headers: head.headers, body }, [body]);
     socketTiming(id, call, head.headers);
   } else if (kind === 'H') {
@@ -167,6 +175,7 @@ function received(s, data) {
   } else if (kind === 'E') {
     s.waiting.delete(id);
     onSocket.delete(id);
+    idleLater(s);
     self.postMessage({ id, type: 'end' });
     socketTiming(id, call, call.head ? call.head.headers : []);
   }

@@ -218,4 +218,22 @@ describe('the request worker script', () => {
     expect(fetchImpl).toHaveBeenCalledTimes(1);
     expect(socket.sent.map(m => m.id)).toEqual([9, 9]);
   });
+
+  it('closes a socket nothing was asked on for two minutes', async () => {
+    jest.useFakeTimers();
+    try {
+      const { request } = runWorker(fetchAnswer());
+      const pending = request(11);
+      const socket = FakeSocket.instances[0];
+      socket.open();
+      await pending;
+      jest.advanceTimersByTime(120000); // a view still waits: kept
+      expect(socket.readyState).toBe(1);
+      socket.answer(11, 'W', whole(200, [], '{}'));
+      jest.advanceTimersByTime(120000);
+      expect(socket.readyState).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
