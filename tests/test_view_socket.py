@@ -175,3 +175,22 @@ async def test_a_long_view_streams_progress_and_stopping_it_frees_the_kernel(
             if message[0] == 6 and message[1] == "W":
                 break
         socket.ws.close()
+
+
+async def test_the_browser_worker_authenticates_with_the_token_in_the_url(frames_kernel, jp_ws_fetch, jp_auth_header):
+    """A browser cannot set headers on a websocket: the request worker puts the token it was given in the
+    socket's URL (token=...), as JupyterLab does for its kernel websockets; a wrong one is refused."""
+    from tornado.httpclient import HTTPClientError
+
+    kernel_id, _ = await frames_kernel()
+    token = jp_auth_header["Authorization"].split(" ", 1)[1]
+    path = ("symphony-lab", "api", "kernels", kernel_id, "views", "socket")
+    ws = await jp_ws_fetch(*path, headers={"Authorization": ""}, params={"token": token})
+    socket = ViewSocket(ws)
+    socket.ask(1, {"component": "table", "variables": ["df"]})
+    status, _, _, _ = await socket.answer(1)
+    assert status == 200
+    ws.close()
+    with pytest.raises(HTTPClientError) as info:
+        await jp_ws_fetch(*path, headers={"Authorization": ""}, params={"token": "not-the-token"})
+    assert info.value.code == 403
