@@ -78,7 +78,11 @@ def quiet_connection_class(base: type, own: OwnSessions, delay: float = DEFAULT_
                 _, parts = self.session.feed_identities(outgoing_msg)
                 parent_raw = _as_bytes(parts[2])
                 if not own.mentioned_in(parent_raw):
-                    if self.__dict__.get("_symphony_held") and b'"starting"' in _as_bytes(parts[4]):
+                    if (
+                        self.__dict__.get("_symphony_held")
+                        and b'"status"' in _as_bytes(parts[1])
+                        and json.loads(_as_bytes(parts[4])).get("execution_state") == "starting"
+                    ):
                         # A new kernel process started (a restart we were not told of): the requests
                         # held died with the old one.
                         self._drop_held()
