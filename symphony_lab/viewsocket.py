@@ -62,6 +62,7 @@ class ViewSocket(SymphonySocket):
         super().initialize(*args, **kwargs)
         self._kernel_id = ""
         self._calls: dict[int, tuple[ViewTicket, Any]] = {}  # id -> (ticket, watcher or None)
+        self._tasks: set[asyncio.Future[None]] = set()  # (the loop holds tasks weakly)
         self._closed = False
 
     def open(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
@@ -104,7 +105,9 @@ class ViewSocket(SymphonySocket):
         framed = data.get("framed") is True
         ticket = ViewTicket()
         self._calls[request_id] = (ticket, None)
-        asyncio.ensure_future(self._answer(request_id, data.get("body"), framed, ticket))
+        task = asyncio.ensure_future(self._answer(request_id, data.get("body"), framed, ticket))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _cancel(self, request_id: int) -> None:
         call = self._calls.pop(request_id, None)
