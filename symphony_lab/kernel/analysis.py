@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from .catalog import CatalogOptions, _Classifier, _hidden_by_ipython
+from .safe import interrupted as _interrupted
 from .safe import safe_message
 
 PAIRING_SAMPLE_ROWS = 200_000
@@ -27,16 +28,6 @@ class RequestError(Exception):
         self.kind = kind
 
 
-def _interrupted(exc: BaseException) -> bool:
-    """Whether a KeyboardInterrupt is somewhere in the exception's chain of causes."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if type(current) is KeyboardInterrupt:
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def _valid(name: Any) -> bool:

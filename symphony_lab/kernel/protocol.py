@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from .catalog import CatalogOptions, describe_variable, take_catalog
-from .safe import safe_message
+from .safe import interrupted, safe_message
 
 PROTOCOL_VERSION = 1
 METADATA_KEY = "symphony_lab"
@@ -113,6 +113,10 @@ def handle_request() -> JSONResult:
         else:
             base["error"] = f"unknown operation {op!r}"[:200]
     except Exception as exc:  # never a traceback in anyone's notebook
+        if interrupted(exc):
+            # An interrupt (a cancelled view, a restart) that landed while a module of ours was being
+            # imported, wrapped by Python: the server must hear of an interrupt, not of a failure.
+            raise KeyboardInterrupt from None
         base["error"] = safe_message(exc)
     base["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
     return JSONResult(base)

@@ -68,6 +68,19 @@ def _is_numpy_scalar(value: Any, np: Any) -> bool:
     return generic is not None and any(b is generic for b in type_attr(type(value), "__mro__", ()))
 
 
+def interrupted(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is somewhere in the exception's chain of causes (Python wraps one that
+    lands in some places, e.g. ``RuntimeError: Error calling __set_name__`` while a class is made)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if type(current) is KeyboardInterrupt:
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def safe_message(exc: BaseException) -> str:
     """``Type: message`` of an exception, without trusting the exception's own ``__str__``."""
     name = qualified_type_name(type(exc))
